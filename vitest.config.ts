@@ -1,0 +1,37 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+import { resolve } from 'node:path';
+
+const alias = {
+  '@lab/planners': resolve(__dirname, 'planners/src/index.ts'),
+  '@lab/drivers': resolve(__dirname, 'drivers/src/index.ts'),
+  '@lab/instruments': resolve(__dirname, 'instruments/src/index.ts'),
+  '@lab/simulations': resolve(__dirname, 'simulations/src/index.ts'),
+  '@lab/config': resolve(__dirname, 'config/src/index.ts'),
+};
+
+// SWC instead of esbuild: Nest dependency injection needs emitted decorator metadata.
+const plugins = [swc.vite({ module: { type: 'es6' } })];
+
+export default defineConfig({
+  plugins,
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        plugins,
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['{apps,planners,drivers,instruments,simulations,config}/**/*.spec.ts', 'test/integration/**/*.spec.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        plugins,
+        resolve: { alias },
+        test: { name: 'services', include: ['test/services/**/*.spec.ts'], testTimeout: 60_000 },
+      },
+    ],
+  },
+});
