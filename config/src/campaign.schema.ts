@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { envelopeSchema } from './lab.schema';
+
+const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be a letter followed by letters, digits or _');
+
+const parameterSchema = z.discriminatedUnion('type', [
+  z.object({ name, type: z.literal('continuous'), lower: z.number(), upper: z.number(), scale: z.enum(['linear', 'log']).default('linear'), unit: z.string().optional() }).strict(),
+  z.object({ name, type: z.literal('integer'), lower: z.number().int(), upper: z.number().int(), unit: z.string().optional() }).strict(),
+  z.object({ name, type: z.literal('ordinal'), values: z.array(z.number()).min(2) }).strict(),
+  z.object({ name, type: z.literal('categorical'), values: z.array(z.string()).min(2) }).strict(),
+]);
+
+const constraintSchema = z
+  .object({
+    coefficients: z.record(z.string(), z.number()),
+    op: z.enum(['<=', '>=', '=']),
+    rhs: z.number(),
+  })
+  .strict()
+  .describe('sum(coefficients[p] * p) op rhs, e.g. fractions that sum to 1');
+
+const objectiveSchema = z
+  .object({
+    name,
+    direction: z.enum(['maximize', 'minimize', 'target']),
+    target: z.number().optional(),
+    from: z
+      .object({
+        step: z.string(),
+        feature: z.string().describe('a scalarizer applied to the step data (e.g. loop_area) or an output field of the step'),
+      })
+      .strict(),
+  })
+  .strict()
+  .refine((o) => o.direction !== 'target' || o.target !== undefined, { message: "direction 'target' needs a target value", path: ['target'] });
+
+const stepSchema = z
+  .object({
+    id: name,
+    instrument: z.string(),
+    action: z.string(),
+    params: z.record(z.string(), z.unknown()).default({}).describe('values or templates: ${params.x}, ${experiment.sampleId}, ${steps.<id>.<output>}'),
+    expectedDurationS: z.number().positive().optional().describe('nominal duration at real pace; sets the deadline'),
+  })
+  .strict();
+
+export const campaignSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.array(parameterSchema).min(1),
+    constraints: z.array(constraintSchema).default([]),
+    objectives: z.array(objectiveSchema).min(1).max(3),
+    planner: z
+      .object({
+        kind: z.string().default('gp-ei'),
+        batchSize: z.number().int().min(1).max(16).default(1),
+        options: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict()
+      .default({ kind: 'gp-ei', batchSize: 1, options: {} }),
+    budget: z
+      .object({
+        experiments: z.number().int().positive(),
+        hours: z.number().positive().optional(),
+      })
+      .strict(),
+    stopping: z
+      .object({
+        target: z.number().optional().describe('stop once the (first) objective reaches this value'),
+        noImprovementFor: z.number().int().positive().optional().describe('stop after this many experiments without a better result'),
+      })
+      .strict()
+      .default({}),
+    approval: z
+      .object({ mode: z.enum(['auto', 'manual']).default('auto') })
+      .strict()
+      .default({ mode: 'auto' }),
+    safety: z.record(z.string(), envelopeSchema).default({}).describe('per instrument id: limits tighter than the lab envelope'),
+    workflow: z.array(stepSchema).min(1),
+  })
+  .strict()
+  .superRefine((campaign, ctx) => {
+    const parameterNames = new Set<string>();
+    campaign.parameters.forEach((p, i) => {
+      if (parameterNames.has(p.name)) ctx.addIssue({ code: 'custom', path: ['parameters', i, 'name'], message: `duplicate parameter '${p.name}'` });
+      parameterNames.add(p.name);
+      if ((p.type === 'continuous' || p.type === 'integer') && p.lower >= p.upper) {
+        ctx.addIssue({ code: 'custom', path: ['parameters', i, 'upper'], message: `upper (${p.upper}) must be greater than lower (${p.lower})` });
+      }
+      if (p.type === 'continuous' && p.scale === 'log' && p.lower <= 0) {
+        ctx.addIssue({ code: 'custom', path: ['parameters', i, 'lower'], message: 'a log-scale parameter needs lower > 0' });
+      }
+    });
+    campaign.constraints.forEach((c, i) => {
+      for (const key of Object.keys(c.coefficients)) {
+        if (!parameterNames.has(key)) ctx.addIssue({ code: 'custom', path: ['constraints', i, 'coefficients', key], message: `unknown parameter '${key}'` });
+      }
+    });
+    const stepIds: string[] = [];
+    campaign.workflow.forEach((step, i) => {
+      if (stepIds.includes(step.id)) ctx.addIssue({ code: 'custom', path: ['workflow', i, 'id'], message: `duplicate step id '${step.id}'` });
+      for (const ref of templateRefs(step.params)) {
+        const problem = checkRef(ref.expr, parameterNames, stepIds);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['workflow', i, 'params', ...ref.path], message: problem });
+      }
+      stepIds.push(step.id);
+    });
+    campaign.objectives.forEach((o, i) => {
+      if (!stepIds.includes(o.from.step)) {
+        ctx.addIssue({ code: 'custom', path: ['objectives', i, 'from', 'step'], message: `no workflow step '${o.from.step}' (steps: ${stepIds.join(', ')})` });
+      }
+    });
+  });
+
+export type CampaignConfig = z.infer<typeof campaignSchema>;
+export type WorkflowStep = z.infer<typeof stepSchema>;
+export type ObjectiveConfig = z.infer<typeof objectiveSchema>;
+
+const TEMPLATE = /\$\{([^}]*)\}/g;
+
+/** Every `${...}` in a params tree, with the path to the string that holds it. */
+export function templateRefs(value: unknown, path: (string | number)[] = []): { expr: string; path: (string | number)[] }[] {
+  if (typeof value === 'string') return [...value.matchAll(TEMPLATE)].map((m) => ({ expr: m[1].trim(), path }));
+  if (Array.isArray(value)) return value.flatMap((v, i) => templateRefs(v, [...path, i]));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => templateRefs(v, [...path, k]));
+  return [];
+}
+
+function checkRef(expr: string, parameters: Set<string>, earlierSteps: string[]): string | undefined {
+  const [scope, key, output] = expr.split('.');
+  if (scope === 'params') return parameters.has(key) ? undefined : `\${${expr}}: no parameter '${key}'`;
+  if (scope === 'experiment') return ['id', 'sampleId', 'index'].includes(key) ? undefined : `\${${expr}}: experiment has id, sampleId and index`;
+  if (scope === 'steps') {
+    if (!earlierSteps.includes(key)) return `\${${expr}}: no earlier step '${key}'`;
+    return output ? undefined : `\${${expr}}: name an output, e.g. \${steps.${key}.sampleId}`;
+  }
+  return `\${${expr}}: unknown scope '${scope}' (use params, experiment or steps)`;
+}

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Ack,
+  type Command,
+  type CommandHandle,
+  type CommandResult,
+  DeviceTimeoutError,
+  type InstrumentLink,
+  type InstrumentState,
+  type Params,
+  PROTOCOL_VERSION,
+  type StatusMsg,
+} from '@lab/drivers';
+import { BehaviorSubject, combineLatest, map, type Observable } from 'rxjs';
+import { type ActionCatalog, catalogFor, type InstrumentKind } from './catalog';
+import { checkEnvelope, type Envelope, tighten } from './envelope';
+import { InstrumentUnavailableError, InvalidCommandError } from './errors';
+
+/** Where the command came from: stored with it in the command log. */
+export interface CommandContext {
+  campaignId?: string;
+  experimentId?: string;
+  stepId?: string;
+}
+
+/**
+ * Persistence of every command. `beforeSend` must have stored the command when it resolves: the
+ * command is sent only after that, so a crash can never leave a sent command without a record.
+ */
+export interface CommandJournal {
+  beforeSend(command: Command, instrumentId: string, context: CommandContext): Promise<void>;
+  onAck(cmdId: string, outcome: Ack | Error): Promise<void>;
+  onResult(cmdId: string, outcome: CommandResult | Error): Promise<void>;
+}
+
+export interface SendOptions {
+  issuedBy: string;
+  idempotencyKey?: string;
+  /** Nominal duration at real pace; defaults to the action's own estimate. */
+  expectedDurationS?: number;
+  /** Extra limits for this command (a campaign's safety section), on top of the lab envelope. */
+  envelope?: Envelope;
+  context?: CommandContext;
+}
+
+export interface InstrumentOptions {
+  id: string;
+  kind: InstrumentKind;
+  link: InstrumentLink;
+  envelope: Envelope;
+  journal?: CommandJournal;
+  /** Instrument time per real second: 1 for hardware, the twin clock scale in simulation. */
+  timeScale?: number;
+  /** Deadline = issue time + expected duration x timeScale x slack + margin. */
+  deadlineSlack?: number;
+  deadlineMarginS?: number;
+}
+
+/** What a dashboard or the runner needs to know about an instrument at a glance. */
+export interface InstrumentView {
+  id: string;
+  kind: InstrumentKind;
+  online: boolean;
+  state: InstrumentState;
+  ready: boolean;
+  reasons: string[];
+  problems: string[];
+  telemetry: Params;
+}
+
+/**
+ * A typed face on one instrument: it validates every command against the action catalogue and the
+ * safety envelope before anything leaves, journals it, sends it, and tracks the instrument state.
+ */
+export class Instrument {
+  readonly id: string;
+  readonly kind: InstrumentKind;
+  readonly catalog: ActionCatalog;
+  readonly view$: Observable<InstrumentView>;
+  private readonly localFault = new BehaviorSubject<string | undefined>(undefined);
+  private latest?: InstrumentView;
+
+  constructor(private readonly options: InstrumentOptions) {
+    this.id = options.id;
+    this.kind = options.kind;
+    this.catalog = catalogFor(options.kind);
+    this.view$ = combineLatest([options.link.status$, this.localFault]).pipe(map(([status, fault]) => this.toView(status, fault)));
+    this.view$.subscribe((view) => (this.latest = view));
+  }
+
+  get view(): InstrumentView | undefined {
+    return this.latest;
+  }
+
+  /** Validate, journal and send a command; resolves once it is on its way (not when it is done). */
+  async send(action: string, rawParams: unknown, options: SendOptions): Promise<CommandHandle> {
+    const spec = this.catalog[action];
+    if (!spec) throw new InvalidCommandError(this.id, action, `unknown action (this ${this.kind} has: ${Object.keys(this.catalog).join(', ')})`);
+    const parsed = spec.params.safeParse(rawParams ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InvalidCommandError(this.id, action, `${issue.path.join('.') || 'params'}: ${issue.message}`);
+    }
+    const params = parsed.data as Params;
+    const envelope = options.envelope ? tighten(this.options.envelope, options.envelope) : this.options.envelope;
+    checkEnvelope(this.id, envelope, params, spec.derived?.(params) ?? {});
+    if (spec.exclusive) this.assertAvailable();
+
+    const expectedDurationS = options.expectedDurationS ?? spec.nominalDurationS(params);
+    const nowMs = Date.now();
+    const scaledS = expectedDurationS * (this.options.timeScale ?? 1) * (this.options.deadlineSlack ?? 1.5);
+    const command: Command = {
+      v: PROTOCOL_VERSION,
+      cmdId: randomUUID(),
+      idempotencyKey: options.idempotencyKey ?? randomUUID(),
+      action,
+      params,
+      issuedBy: options.issuedBy,
+      issuedAtMs: nowMs,
+      deadlineMs: Math.round(nowMs + 1000 * (scaledS + (this.options.deadlineMarginS ?? 3))),
+      expectedDurationS,
+    };
+    const journal = this.options.journal;
+    await journal?.beforeSend(command, this.id, options.context ?? {});
+    const handle = this.options.link.send(command);
+    handle.accepted.then(
+      (ack) => journal?.onAck(command.cmdId, ack),
+      (error: Error) => journal?.onAck(command.cmdId, error),
+    );
+    handle.result.then(
+      (result) => journal?.onResult(command.cmdId, result),
+      (error: Error) => {
+        if (error instanceof DeviceTimeoutError) this.localFault.next(error.message);
+        return journal?.onResult(command.cmdId, error);
+      },
+    );
+    return handle;
+  }
+
+  /** Send and wait for the terminal result. */
+  async execute(action: string, params: unknown, options: SendOptions): Promise<CommandResult> {
+    return (await this.send(action, params, options)).result;
+  }
+
+  /** Clear a fault this side raised (a timeout) and ask the instrument to reset its own latch. */
+  async reset(reason: string, issuedBy: string): Promise<CommandResult> {
+    this.localFault.next(undefined);
+    return this.execute('reset', { reason }, { issuedBy });
+  }
+
+  private assertAvailable(): void {
+    const view = this.latest;
+    if (!view) return;
+    if (view.state === 'estopped' || view.state === 'fault' || view.state === 'offline') {
+      throw new InstrumentUnavailableError(this.id, view.state, view.reasons.join(', ') || 'not accepting commands');
+    }
+  }
+
+  private toView(status: StatusMsg, fault: string | undefined): InstrumentView {
+    const faulted = fault !== undefined && status.state !== 'estopped';
+    return {
+      id: this.id,
+      kind: this.kind,
+      online: status.online,
+      state: faulted ? 'fault' : status.state,
+      ready: status.ready && !faulted,
+      reasons: faulted ? [...status.reasons, `fault: ${fault}`] : status.reasons,
+      problems: status.problems ?? [],
+      telemetry: status.telemetry ?? {},
+    };
+  }
+}
