@@ -1,0 +1,24 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { LabRuntime } from '../runtime/lab-runtime';
+
+@ApiTags('health')
+@Controller('api/health')
+export class HealthController {
+  constructor(@Inject(LabRuntime) private readonly runtime: LabRuntime) {}
+
+  @Get()
+  async health(): Promise<Record<string, unknown>> {
+    const database = await this.runtime.db.query('SELECT 1 AS ok').then(() => 'ok', (e: Error) => e.message);
+    const instruments = [...this.runtime.instruments.values()].map((i) => ({ id: i.id, state: i.view?.state ?? 'offline' }));
+    return {
+      status: database === 'ok' && this.runtime.bus.state$.value === 'connected' ? 'ok' : 'degraded',
+      lab: this.runtime.lab.name,
+      database,
+      broker: { url: this.runtime.brokerUrl, state: this.runtime.bus.state$.value },
+      simulated: this.runtime.simulating,
+      instruments,
+      lastEventSeq: this.runtime.events.lastSeq,
+    };
+  }
+}

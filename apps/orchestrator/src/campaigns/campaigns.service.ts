@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import { ConfigError, parseCampaign } from '@lab/config';
+import { createPlanner, PLANNERS_VERSION, validatePlannerConfig } from '@lab/planners';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { CampaignEntity, ExperimentEntity } from '../persistence/entities';
+import { LabRuntime } from '../runtime/lab-runtime';
+import { CampaignRunner, type CampaignSummary, type RunProgress } from './campaign-runner';
+import { plannerConfigOf } from './planner-config';
+
+export interface CreateCampaign {
+  /** Where the text came from, for error messages and the record. */
+  file: string;
+  text: string;
+  seed: number;
+}
+
+/** Creates campaigns from their files, runs them, and answers what they did. */
+@Injectable()
+export class CampaignsService implements OnApplicationShutdown {
+  private readonly runners = new Map<string, { runner: CampaignRunner; done: Promise<CampaignSummary> }>();
+
+  constructor(@Inject(LabRuntime) private readonly runtime: LabRuntime) {}
+
+  /** Validate and record a campaign (pinning its exact text); it does not start. */
+  async create({ file, text, seed }: CreateCampaign): Promise<CampaignEntity> {
+    const loaded = parseCampaign(file, text, this.runtime.lab);
+    const plannerErrors = validatePlannerConfig(plannerConfigOf(loaded.config, seed));
+    if (plannerErrors.length > 0) {
+      throw new ConfigError(plannerErrors.map((message) => ({ file, line: 1, col: 1, path: ['planner'], message })));
+    }
+    const row = this.repo().create({
+      id: randomUUID(),
+      name: loaded.config.name,
+      status: 'created',
+      configText: text,
+      configSha256: loaded.sha256,
+      configFile: basename(file),
+      labSha256: this.runtime.options.lab.sha256,
+      seed,
+      plannerKind: loaded.config.planner.kind,
+      plannerVersion: PLANNERS_VERSION,
+      createdAtMs: Date.now(),
+      startedAtMs: null,
+      finishedAtMs: null,
+      statusReason: null,
+    });
+    await this.repo().insert(row);
+    this.runtime.events.publish('campaign.status', { id: row.id, name: row.name, status: row.status }, row.id);
+    return row;
+  }
+
+  /** Start (or resume) a campaign in the background; `done` settles with its summary when it ends. */
+  async start(id: string, onExperiment?: (progress: RunProgress) => void): Promise<{ done: Promise<CampaignSummary> }> {
+    const running = this.runners.get(id);
+    if (running) return { done: running.done };
+    const row = await this.get(id);
+    if (!row) throw new Error(`no campaign ${id}`);
+    if (['completed', 'aborted'].includes(row.status)) throw new Error(`campaign ${id} is ${row.status}; it cannot start again`);
+    const { config } = parseCampaign(row.configFile, row.configText, this.runtime.lab);
+    const runner = new CampaignRunner(this.runtime, row, config, createPlanner(plannerConfigOf(config, row.seed)));
+    const done = runner.run(onExperiment).finally(() => this.runners.delete(id));
+    this.runners.set(id, { runner, done });
+    return { done };
+  }
+
+  runner(id: string): CampaignRunner | undefined {
+    return this.runners.get(id)?.runner;
+  }
+
+  list(): Promise<CampaignEntity[]> {
+    return this.repo().find({ order: { createdAtMs: 'DESC' } });
+  }
+
+  get(id: string): Promise<CampaignEntity | null> {
+    return this.repo().findOneBy({ id });
+  }
+
+  experiments(campaignId: string): Promise<ExperimentEntity[]> {
+    return this.runtime.db.getRepository(ExperimentEntity).find({ where: { campaignId }, order: { index: 'ASC' } });
+  }
+
+  /** On shutdown: interrupt what runs (resumable later), so nothing is left mid-step as the database closes. */
+  async onApplicationShutdown(): Promise<void> {
+    const running = [...this.runners.values()];
+    for (const { runner } of running) runner.interrupt();
+    await Promise.allSettled(running.map((r) => r.done));
+  }
+
+  private repo() {
+    return this.runtime.db.getRepository(CampaignEntity);
+  }
+}

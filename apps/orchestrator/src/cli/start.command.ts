@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { startOrchestrator } from '../bootstrap';
+import { type CommonFlags, runtimeOptions } from './options';
+import { onShutdownSignal } from './shutdown';
+
+export interface StartFlags extends CommonFlags {
+  idle?: boolean;
+  port?: number;
+  host?: string;
+  campaign: string;
+  seed: number;
+  simulate?: boolean;
+}
+
+/** `lab start`: the orchestrator, its API and dashboard, the twins, and (unless --idle) the demo campaign. */
+export async function startCommand(flags: StartFlags): Promise<void> {
+  const log = (line: string): void => console.log(line);
+  const orchestrator = await startOrchestrator({ ...runtimeOptions(flags, log), simulate: flags.simulate, http: true, port: flags.port, host: flags.host });
+  onShutdownSignal(() => orchestrator.close());
+  const { runtime } = orchestrator;
+  log(`lab '${runtime.lab.name}': ${runtime.instruments.size} instruments${runtime.simulating ? ' (digital twins)' : ''}, broker ${runtime.brokerUrl}`);
+  log(`dashboard: ${orchestrator.url}/   API docs: ${orchestrator.url}/api/docs`);
+  if (flags.idle) return;
+  const file = resolve(flags.campaign);
+  const row = await orchestrator.campaigns.create({ file, text: await readFile(file, 'utf8'), seed: flags.seed });
+  log(`campaign '${row.name}' (${row.id}) started; Ctrl-C stops everything`);
+  const { done } = await orchestrator.campaigns.start(row.id);
+  done.then(
+    (summary) => log(`campaign '${summary.name}' ${summary.status}: ${summary.experiments} experiments, best ${summary.best ? summary.best.value.toPrecision(5) : 'none'}`),
+    (error: Error) => log(`campaign failed: ${error.message}`),
+  );
+}

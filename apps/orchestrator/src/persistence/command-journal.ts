@@ -1,0 +1,58 @@
+import { type Ack, type Command, type CommandResult, CommandRejectedError, DeviceTimeoutError } from '@lab/drivers';
+import type { CommandContext, CommandJournal } from '@lab/instruments';
+import type { DataSource, Repository } from 'typeorm';
+import { CommandLogEntity, type CommandLogStatus } from './entities';
+
+/** The command log in the database: one row per command, inserted before it is sent. */
+export class DbCommandJournal implements CommandJournal {
+  private readonly rows: Repository<CommandLogEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.rows = dataSource.getRepository(CommandLogEntity);
+  }
+
+  async beforeSend(command: Command, instrumentId: string, context: CommandContext): Promise<void> {
+    await this.rows.insert({
+      cmdId: command.cmdId,
+      idempotencyKey: command.idempotencyKey,
+      campaignId: context.campaignId ?? null,
+      experimentId: context.experimentId ?? null,
+      stepId: context.stepId ?? null,
+      instrumentId,
+      action: command.action,
+      params: command.params,
+      issuedBy: command.issuedBy,
+      issuedAtMs: command.issuedAtMs,
+      deadlineMs: command.deadlineMs,
+      expectedDurationS: command.expectedDurationS,
+      status: 'sent',
+      ackAtMs: null,
+      resultAtMs: null,
+      outputs: null,
+      error: null,
+    });
+  }
+
+  async onAck(cmdId: string, outcome: Ack | Error): Promise<void> {
+    if (!(outcome instanceof Error)) {
+      await this.rows.update({ cmdId, status: 'sent' }, { status: 'accepted', ackAtMs: Date.now() });
+      return;
+    }
+    if (outcome instanceof CommandRejectedError) {
+      await this.rows.update({ cmdId }, { status: 'rejected', ackAtMs: Date.now(), error: { code: outcome.code, message: outcome.detail } });
+    }
+  }
+
+  async onResult(cmdId: string, outcome: CommandResult | Error): Promise<void> {
+    if (outcome instanceof CommandRejectedError) return; // recorded with the ack
+    if (outcome instanceof Error) {
+      const status: CommandLogStatus = outcome instanceof DeviceTimeoutError ? 'timeout' : 'unknown';
+      await this.rows.update({ cmdId }, { status, resultAtMs: Date.now(), error: { code: outcome.name, message: outcome.message } });
+      return;
+    }
+    await this.rows.update(
+      { cmdId },
+      { status: outcome.status, resultAtMs: Date.now(), outputs: outcome.outputs ?? null, error: outcome.error ?? null },
+    );
+  }
+}

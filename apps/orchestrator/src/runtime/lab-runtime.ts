@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { LabConfig, Loaded } from '@lab/config';
+import { MqttBus } from '@lab/drivers';
+import { createInstrument, type Instrument } from '@lab/instruments';
+import { type SimulatedLab, startSimulatedLab } from '@lab/simulations';
+import type { DataSource } from 'typeorm';
+import { DbCommandJournal } from '../persistence/command-journal';
+import { openDatabase } from '../persistence/data-source';
+import { BlobStore } from './blob-store';
+import { EmbeddedBroker } from './embedded-broker';
+import { EventBus } from './event-bus';
+import { twinOptionsOf } from './twin-options';
+
+export interface RuntimeOptions {
+  lab: Loaded<LabConfig>;
+  /** Relative paths in the lab file (database, data directory) resolve against this. */
+  baseDir: string;
+  databaseUrl?: string;
+  brokerUrl?: string;
+  mqttUsername?: string;
+  mqttPassword?: string;
+  /** Overrides the twins' seed (the campaign seed when `lab run --seed` is given). */
+  simulationSeed?: number;
+  /** Run the digital twins in this process (default: the lab file's simulation.enabled). */
+  simulate?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * The lab's infrastructure, started in dependency order and stopped in reverse: database, broker
+ * (embedded unless one is configured), digital twins, the MQTT bus and one facade per instrument.
+ */
+export class LabRuntime {
+  readonly events = new EventBus();
+  readonly instruments = new Map<string, Instrument>();
+  private readonly stack: { name: string; stop: () => Promise<void> }[] = [];
+  db!: DataSource;
+  bus!: MqttBus;
+  blobs!: BlobStore;
+  brokerUrl!: string;
+  sim?: SimulatedLab;
+
+  private constructor(readonly options: RuntimeOptions) {}
+
+  get lab(): LabConfig {
+    return this.options.lab.config;
+  }
+
+  /** Instrument seconds per real second: the twins' clock scale, or 1 for hardware. */
+  get timeScale(): number {
+    return this.simulating ? this.lab.simulation.timeScale : 1;
+  }
+
+  get simulating(): boolean {
+    return this.options.simulate ?? this.lab.simulation.enabled;
+  }
+
+  static async start(options: RuntimeOptions): Promise<LabRuntime> {
+    const runtime = new LabRuntime(options);
+    try {
+      await runtime.startAll();
+    } catch (error) {
+      await runtime.stop();
+      throw error;
+    }
+    return runtime;
+  }
+
+  async stop(): Promise<void> {
+    while (this.stack.length > 0) {
+      const { name, stop } = this.stack.pop() as { name: string; stop: () => Promise<void> };
+      await stop().catch((error: Error) => this.log(`stopping ${name}: ${error.message}`));
+    }
+    this.events.complete();
+  }
+
+  private async startAll(): Promise<void> {
+    const { lab, baseDir } = this.options;
+    const dataDir = resolve(baseDir, lab.config.dataDir);
+    this.blobs = new BlobStore(dataDir);
+
+    this.db = await openDatabase(this.options.databaseUrl ?? lab.config.database.url, baseDir);
+    this.stack.push({ name: 'database', stop: () => this.db.destroy() });
+
+    this.brokerUrl = this.options.brokerUrl ?? lab.config.broker.url ?? (await this.startEmbeddedBroker());
+
+    if (this.simulating) {
+      const sim = await startSimulatedLab(
+        twinOptionsOf(lab.config, { brokerUrl: this.brokerUrl, ...this.credentials(), seed: this.options.simulationSeed }),
+      );
+      this.sim = sim;
+      this.stack.push({ name: 'digital twins', stop: () => sim.stop() });
+    }
+
+    const tls = lab.config.broker.tls;
+    this.bus = await MqttBus.connect({
+      url: this.brokerUrl,
+      clientId: lab.config.broker.clientId ?? `orchestrator-${lab.config.name}-${hostname()}-${process.pid}`,
+      username: this.credentials().mqttUsername,
+      password: this.credentials().mqttPassword,
+      tls: tls && {
+        ca: tls.caFile && readFileSync(resolve(baseDir, tls.caFile), 'utf8'),
+        cert: tls.certFile && readFileSync(resolve(baseDir, tls.certFile), 'utf8'),
+        key: tls.keyFile && readFileSync(resolve(baseDir, tls.keyFile), 'utf8'),
+      },
+    });
+    this.stack.push({ name: 'MQTT bus', stop: () => this.bus.close() });
+
+    const journal = new DbCommandJournal(this.db);
+    for (const config of lab.config.instruments) {
+      const link = this.bus.link(config.id, { silenceMs: config.heartbeatS * 3000 });
+      const instrument = createInstrument({ id: config.id, kind: config.kind, link, envelope: config.envelope, journal, timeScale: this.timeScale });
+      instrument.view$.subscribe((view) => this.events.publish('instrument.status', { ...view }));
+      this.instruments.set(config.id, instrument);
+    }
+  }
+
+  private credentials(): { mqttUsername?: string; mqttPassword?: string } {
+    return {
+      mqttUsername: this.options.mqttUsername ?? this.lab.broker.username,
+      mqttPassword: this.options.mqttPassword ?? this.lab.broker.password,
+    };
+  }
+
+  private async startEmbeddedBroker(): Promise<string> {
+    const broker = await EmbeddedBroker.start(this.lab.broker.embeddedPort);
+    this.stack.push({ name: 'embedded broker', stop: () => broker.stop() });
+    this.log(`embedded MQTT broker on ${broker.url}`);
+    return broker.url;
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+}
