@@ -1,0 +1,13 @@
+/**
+ * Digital twins of the lab's instruments: the device side of docs/protocol.md over MQTT and
+ * serial, with seeded physics behind them.
+ */
+export { startSimulatedLab, type SimulatedLab, type SimulatedLabOptions, type TwinSpec } from './lab';
+export { parseWorldParams, DEFAULT_WORLD, type WorldParams, type Recipe } from './world/params';
+export type { Twin } from './twins/twin';
+export type { FaultPatch, FaultSettings } from './twins/faults';
+export type { LedgerEntry } from './twins/ledger';
+export { World, type Sample, type Exposure } from './world/world';
+export type { Material } from './world/material';
+export { renderStemFrame, type StemFrameSpec, type StemTruth, type ImagedColumn } from './world/stem-render';
+export { renderSpmFrame, type SpmFrame, type SpmFrameSpec, type SpmChannel } from './world/pfm-render';

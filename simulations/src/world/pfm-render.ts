@@ -1,0 +1,98 @@
+import type { WorldParams } from './params';
+import { PfmSurface } from './pfm';
+import { Rng } from './random';
+import type { Sample } from './world';
+
+export type SpmChannel = 'height' | 'pfmAmplitude' | 'pfmPhase';
+
+/** A (possibly rotated) square scan frame in sample coordinates. */
+export interface SpmFrameSpec {
+  centreXNm: number;
+  centreYNm: number;
+  sizeNm: number;
+  pixels: number;
+  angleDeg: number;
+}
+
+/** Rendered SPM channels plus the ground truth a vision model could be trained on. */
+export interface SpmFrame {
+  pixelSizeNm: number;
+  /** Physical position of pixel (0, 0)'s top-left corner. */
+  originNm: { xNm: number; yNm: number };
+  /** Row-major pixels x pixels images: height in nm, amplitude in pm, phase in degrees. */
+  channels: Partial<Record<SpmChannel, Float32Array>>;
+  truth: {
+    /** 1 where the polarization points up. */
+    domainUp: Uint8Array;
+    /** 1 on pixels within one pixel of a domain wall. */
+    wall: Uint8Array;
+  };
+}
+
+/** Render an SPM frame of a sample, with noise drawn from `seed`. Pure: the same inputs give the same bytes. */
+export function renderSpmFrame(
+  world: WorldParams,
+  sample: Sample,
+  frame: SpmFrameSpec,
+  channels: readonly SpmChannel[],
+  seed: number,
+  tipSensitivity = 1,
+): SpmFrame {
+  const surface = new PfmSurface(world, sample);
+  const n = frame.pixels;
+  const pixelNm = frame.sizeNm / n;
+  const angle = (frame.angleDeg * Math.PI) / 180;
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  const half = frame.sizeNm / 2;
+  const position = (col: number, row: number): [number, number] => {
+    const u = col * pixelNm - half;
+    const v = row * pixelNm - half;
+    return [frame.centreXNm + cos * u - sin * v, frame.centreYNm + sin * u + cos * v];
+  };
+
+  const field = new Float32Array(n * n);
+  const wantHeight = channels.includes('height');
+  const height = wantHeight ? new Float32Array(n * n) : undefined;
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; col++) {
+      const [x, y] = position(col + 0.5, row + 0.5);
+      field[row * n + col] = surface.domainField(x, y);
+      if (height) height[row * n + col] = surface.heightNm(x, y);
+    }
+  }
+
+  const rng = new Rng(seed);
+  const spm = world.spm;
+  const domainUp = new Uint8Array(n * n);
+  const wall = new Uint8Array(n * n);
+  const amplitude = channels.includes('pfmAmplitude') ? new Float32Array(n * n) : undefined;
+  const phase = channels.includes('pfmPhase') ? new Float32Array(n * n) : undefined;
+  const at = (row: number, col: number): number => field[Math.min(n - 1, Math.max(0, row)) * n + Math.min(n - 1, Math.max(0, col))];
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; col++) {
+      const i = row * n + col;
+      const f = field[i];
+      const gradient = Math.hypot(at(row, col + 1) - at(row, col - 1), at(row + 1, col) - at(row - 1, col)) / (2 * pixelNm);
+      const wallDistanceNm = Math.abs(f) / Math.max(1e-12, gradient);
+      domainUp[i] = f >= 0 ? 1 : 0;
+      wall[i] = wallDistanceNm < pixelNm ? 1 : 0;
+      const saturationPm = surface.saturationPm(wallDistanceNm, tipSensitivity);
+      if (amplitude) amplitude[i] = Math.abs(saturationPm + spm.amplitudeNoisePm * rng.normal());
+      if (phase) {
+        // A weak response leaves the phase to the noise: failed samples show no domains.
+        const snr = saturationPm / spm.amplitudeNoisePm;
+        const phaseSd = Math.min(180, spm.phaseNoiseDeg * Math.max(1, 10 / Math.max(1e-9, snr)));
+        phase[i] = (f >= 0 ? 0 : 180) + phaseSd * rng.normal();
+      }
+      if (height) height[i] += spm.topography.noiseNm * rng.normal();
+    }
+  }
+  const [originX, originY] = position(0, 0);
+  return {
+    pixelSizeNm: pixelNm,
+    originNm: { xNm: originX, yNm: originY },
+    channels: { ...(height ? { height } : {}), ...(amplitude ? { pfmAmplitude: amplitude } : {}), ...(phase ? { pfmPhase: phase } : {}) },
+    truth: { domainUp, wall },
+  };
+}
