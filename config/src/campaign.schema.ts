@@ -79,39 +79,60 @@ export const campaignSchema = z
     safety: z.record(z.string(), envelopeSchema).default({}).describe('per instrument id: limits tighter than the lab envelope'),
     workflow: z.array(stepSchema).min(1),
   })
-  .strict()
-  .superRefine((campaign, ctx) => {
-    const parameterNames = new Set<string>();
-    campaign.parameters.forEach((p, i) => {
-      if (parameterNames.has(p.name)) ctx.addIssue({ code: 'custom', path: ['parameters', i, 'name'], message: `duplicate parameter '${p.name}'` });
+  .strict()  ;
+
+type Raw = Record<string, unknown>;
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const asObject = (v: unknown): Raw => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
+
+export interface SemanticIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Checks across fields (unique names, bounds, template references, objective steps). Written
+ * against the raw data so it reports alongside the schema's own errors, not only once they are fixed.
+ */
+export function campaignSemanticIssues(data: unknown): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  const campaign = asObject(data);
+  const parameterNames = new Set<string>();
+  asArray(campaign.parameters).forEach((raw, i) => {
+    const p = asObject(raw);
+    if (typeof p.name === 'string') {
+      if (parameterNames.has(p.name)) issues.push({ path: ['parameters', i, 'name'], message: `duplicate parameter '${p.name}'` });
       parameterNames.add(p.name);
-      if ((p.type === 'continuous' || p.type === 'integer') && p.lower >= p.upper) {
-        ctx.addIssue({ code: 'custom', path: ['parameters', i, 'upper'], message: `upper (${p.upper}) must be greater than lower (${p.lower})` });
-      }
-      if (p.type === 'continuous' && p.scale === 'log' && p.lower <= 0) {
-        ctx.addIssue({ code: 'custom', path: ['parameters', i, 'lower'], message: 'a log-scale parameter needs lower > 0' });
-      }
-    });
-    campaign.constraints.forEach((c, i) => {
-      for (const key of Object.keys(c.coefficients)) {
-        if (!parameterNames.has(key)) ctx.addIssue({ code: 'custom', path: ['constraints', i, 'coefficients', key], message: `unknown parameter '${key}'` });
-      }
-    });
-    const stepIds: string[] = [];
-    campaign.workflow.forEach((step, i) => {
-      if (stepIds.includes(step.id)) ctx.addIssue({ code: 'custom', path: ['workflow', i, 'id'], message: `duplicate step id '${step.id}'` });
-      for (const ref of templateRefs(step.params)) {
-        const problem = checkRef(ref.expr, parameterNames, stepIds);
-        if (problem) ctx.addIssue({ code: 'custom', path: ['workflow', i, 'params', ...ref.path], message: problem });
-      }
-      stepIds.push(step.id);
-    });
-    campaign.objectives.forEach((o, i) => {
-      if (!stepIds.includes(o.from.step)) {
-        ctx.addIssue({ code: 'custom', path: ['objectives', i, 'from', 'step'], message: `no workflow step '${o.from.step}' (steps: ${stepIds.join(', ')})` });
-      }
-    });
+    }
+    if ((p.type === 'continuous' || p.type === 'integer') && typeof p.lower === 'number' && typeof p.upper === 'number') {
+      if (p.lower >= p.upper) issues.push({ path: ['parameters', i, 'upper'], message: `upper (${p.upper}) must be greater than lower (${p.lower})` });
+      else if (p.type === 'continuous' && p.scale === 'log' && p.lower <= 0) issues.push({ path: ['parameters', i, 'lower'], message: 'a log-scale parameter needs lower > 0' });
+    }
   });
+  asArray(campaign.constraints).forEach((raw, i) => {
+    for (const key of Object.keys(asObject(asObject(raw).coefficients))) {
+      if (!parameterNames.has(key)) issues.push({ path: ['constraints', i, 'coefficients', key], message: `unknown parameter '${key}'` });
+    }
+  });
+  const stepIds: string[] = [];
+  asArray(campaign.workflow).forEach((raw, i) => {
+    const step = asObject(raw);
+    const id = typeof step.id === 'string' ? step.id : undefined;
+    if (id && stepIds.includes(id)) issues.push({ path: ['workflow', i, 'id'], message: `duplicate step id '${id}'` });
+    for (const ref of templateRefs(step.params)) {
+      const problem = checkRef(ref.expr, parameterNames, stepIds);
+      if (problem) issues.push({ path: ['workflow', i, 'params', ...ref.path], message: problem });
+    }
+    if (id) stepIds.push(id);
+  });
+  asArray(campaign.objectives).forEach((raw, i) => {
+    const step = asObject(asObject(raw).from).step;
+    if (typeof step === 'string' && !stepIds.includes(step)) {
+      issues.push({ path: ['objectives', i, 'from', 'step'], message: `no workflow step '${step}' (steps: ${stepIds.join(', ')})` });
+    }
+  });
+  return issues;
+}
 
 export type CampaignConfig = z.infer<typeof campaignSchema>;
 export type WorkflowStep = z.infer<typeof stepSchema>;

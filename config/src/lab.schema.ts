@@ -75,16 +75,20 @@ export const labSchema = z
       .default({ enabled: true, seed: 1, timeScale: 0.001, world: {} }),
     instruments: z.array(instrumentSchema).min(1),
   })
-  .strict()
-  .superRefine((lab, ctx) => {
-    const seen = new Set<string>();
-    lab.instruments.forEach((instrument, index) => {
-      if (seen.has(instrument.id)) {
-        ctx.addIssue({ code: 'custom', path: ['instruments', index, 'id'], message: `duplicate instrument id '${instrument.id}'` });
-      }
-      seen.add(instrument.id);
-    });
+  .strict();
+
+/** Checks across fields, on the raw data so they report alongside the schema's own errors. */
+export function labSemanticIssues(data: unknown): { path: (string | number)[]; message: string }[] {
+  const instruments = (data as { instruments?: unknown } | null)?.instruments;
+  if (!Array.isArray(instruments)) return [];
+  const seen = new Set<unknown>();
+  return instruments.flatMap((instrument: { id?: unknown } | null, index) => {
+    const id = instrument?.id;
+    const duplicate = typeof id === 'string' && seen.has(id);
+    seen.add(id);
+    return duplicate ? [{ path: ['instruments', index, 'id'], message: `duplicate instrument id '${id}'` }] : [];
   });
+}
 
 export type LabConfig = z.infer<typeof labSchema>;
 export type InstrumentConfig = z.infer<typeof instrumentSchema>;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type CampaignConfig, campaignSchema } from './campaign.schema';
+import { type CampaignConfig, campaignSchema, campaignSemanticIssues } from './campaign.schema';
 import { ConfigError, type ConfigIssue } from './config-error';
-import { type LabConfig, labSchema } from './lab.schema';
+import { type LabConfig, labSchema, labSemanticIssues } from './lab.schema';
 import { YamlSource } from './yaml-source';
 
 /** A validated config file and the exact text it came from, pinned by hash. */
@@ -16,7 +16,7 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 
 export function loadLab(file: string): Loaded<LabConfig> {
   const source = YamlSource.read(file);
-  const { value, issues } = source.validate(labSchema);
+  const { value, issues } = source.validate(labSchema, labSemanticIssues);
   if (!value) throw new ConfigError(issues);
   return { file, config: value, text: source.text, sha256: sha256(source.text) };
 }
@@ -24,7 +24,7 @@ export function loadLab(file: string): Loaded<LabConfig> {
 /** Parse a campaign from text (a file, or a row of the database); with a lab, also check it against it. */
 export function parseCampaign(file: string, text: string, lab?: LabConfig): Loaded<CampaignConfig> {
   const source = YamlSource.parse(file, text);
-  const { value, issues } = source.validate(campaignSchema);
+  const { value, issues } = source.validate(campaignSchema, campaignSemanticIssues);
   const all = value && lab ? [...issues, ...crossCheck(source, value, lab)] : issues;
   if (!value || all.length > 0) throw new ConfigError(all);
   return { file, config: value, text, sha256: sha256(text) };

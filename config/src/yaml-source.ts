@@ -55,11 +55,15 @@ export class YamlSource {
     return { file: this.file, line: 1, col: 1, path, message };
   }
 
-  /** Validate against a schema; every issue becomes a located ConfigIssue. */
-  validate<T>(schema: z.ZodType<T>): { value?: T; issues: ConfigIssue[] } {
-    const parsed = schema.safeParse(this.data);
-    if (parsed.success) return { value: parsed.data, issues: [] };
-    return { issues: parsed.error.issues.map((i) => this.locate(i.path as (string | number)[], i.message)) };
+  /** Validate against a schema and cross-field checks; every issue becomes a located ConfigIssue. */
+  validate<T>(schema: z.ZodType<T>, semantic: (data: unknown) => { path: (string | number)[]; message: string }[]): { value?: T; issues: ConfigIssue[] } {
+    const data = this.data;
+    const parsed = schema.safeParse(data);
+    const structural = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message }));
+    const seen = new Set(structural.map((i) => i.path.join('.')));
+    const all = [...structural, ...semantic(data).filter((i) => !seen.has(i.path.join('.')))];
+    const issues = all.map((i) => this.locate(i.path, i.message)).sort((a, b) => a.line - b.line || a.col - b.col);
+    return { value: parsed.success && issues.length === 0 ? parsed.data : undefined, issues };
   }
 
   private keyOffset(path: (string | number)[]): number | undefined {

@@ -52,8 +52,8 @@ export class PendingCommand implements CommandHandle {
 
   onAck(ack: Ack): void {
     if (this.acked || this.settled) return;
-    this.acked = true;
     if (ack.accepted) {
+      this.acked = true;
       this.resolveAck(ack);
       return;
     }

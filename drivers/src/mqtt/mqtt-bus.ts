@@ -45,6 +45,8 @@ export class MqttBus {
       client.options.reconnectPeriod = Math.min(maxDelayMs, (client.options.reconnectPeriod ?? firstDelayMs) * 2);
     });
     client.on('message', (topic, payload) => this.dispatch(topic, payload));
+    // Connection errors while reconnecting are reported, never thrown: the bus keeps trying.
+    client.on('error', (error) => this.warnings$.next({ topic: '(connection)', error }));
   }
 
   static async connect(options: MqttBusOptions): Promise<MqttBus> {
@@ -66,19 +68,19 @@ export class MqttBus {
     const client = mqtt.connect(options.url, clientOptions);
     const bus = new MqttBus(client);
     await new Promise<void>((resolve, reject) => {
-      const fail = (error: Error): void => {
+      // Both listeners go once the first attempt settles: later errors belong to reconnection, not to connect().
+      const done = (error?: Error): void => {
+        clearTimeout(timer);
+        client.off('connect', onConnect);
+        client.off('error', done);
+        if (!error) return resolve();
         client.end(true);
         reject(new Error(`cannot reach the MQTT broker at ${options.url}: ${error.message}`));
       };
-      const timer = setTimeout(() => fail(new Error('connect timeout')), clientOptions.connectTimeout);
-      client.once('connect', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      client.once('error', (error) => {
-        clearTimeout(timer);
-        fail(error);
-      });
+      const onConnect = (): void => done();
+      const timer = setTimeout(() => done(new Error('connect timeout')), clientOptions.connectTimeout);
+      client.on('connect', onConnect);
+      client.on('error', done);
     });
     await client.subscribeAsync(`${TOPIC_ROOT}/+/#`, { qos: 1 });
     return bus;

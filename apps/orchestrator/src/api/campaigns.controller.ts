@@ -3,7 +3,7 @@ import { resolve, sep } from 'node:path';
 import { ConfigError } from '@lab/config';
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CampaignsService } from '../campaigns/campaigns.service';
+import { CampaignsService, type CampaignView } from '../campaigns/campaigns.service';
 import type { CampaignEntity, ExperimentEntity } from '../persistence/entities';
 import { LabRuntime } from '../runtime/lab-runtime';
 
@@ -32,12 +32,12 @@ export class CampaignsController {
   ) {}
 
   @Get()
-  list(): Promise<CampaignEntity[]> {
+  list(): Promise<CampaignView[]> {
     return this.campaigns.list();
   }
 
   @Get(':id')
-  async get(@Param('id') id: string): Promise<CampaignEntity> {
+  async get(@Param('id') id: string): Promise<CampaignView> {
     const row = await this.campaigns.get(id);
     if (!row) throw new NotFoundException(`no campaign ${id}`);
     return row;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import { ConfigError, parseCampaign } from '@lab/config';
+import { ConfigError, type ObjectiveConfig, parseCampaign } from '@lab/config';
 import { createPlanner, PLANNERS_VERSION, validatePlannerConfig } from '@lab/planners';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { CampaignEntity, ExperimentEntity } from '../persistence/entities';
@@ -13,6 +13,17 @@ export interface CreateCampaign {
   file: string;
   text: string;
   seed: number;
+}
+
+/** A campaign row with what a reader needs from its pinned config. */
+export interface CampaignView extends CampaignEntity {
+  objectives: ObjectiveConfig[];
+  budgetExperiments: number;
+}
+
+function viewOf(row: CampaignEntity): CampaignView {
+  const { config } = parseCampaign(row.configFile, row.configText);
+  return { ...row, objectives: config.objectives, budgetExperiments: config.budget.experiments };
 }
 
 /** Creates campaigns from their files, runs them, and answers what they did. */
@@ -54,7 +65,7 @@ export class CampaignsService implements OnApplicationShutdown {
   async start(id: string, onExperiment?: (progress: RunProgress) => void): Promise<{ done: Promise<CampaignSummary> }> {
     const running = this.runners.get(id);
     if (running) return { done: running.done };
-    const row = await this.get(id);
+    const row = await this.repo().findOneBy({ id });
     if (!row) throw new Error(`no campaign ${id}`);
     if (['completed', 'aborted'].includes(row.status)) throw new Error(`campaign ${id} is ${row.status}; it cannot start again`);
     const { config } = parseCampaign(row.configFile, row.configText, this.runtime.lab);
@@ -68,12 +79,13 @@ export class CampaignsService implements OnApplicationShutdown {
     return this.runners.get(id)?.runner;
   }
 
-  list(): Promise<CampaignEntity[]> {
-    return this.repo().find({ order: { createdAtMs: 'DESC' } });
+  async list(): Promise<CampaignView[]> {
+    return (await this.repo().find({ order: { createdAtMs: 'DESC' } })).map(viewOf);
   }
 
-  get(id: string): Promise<CampaignEntity | null> {
-    return this.repo().findOneBy({ id });
+  async get(id: string): Promise<CampaignView | null> {
+    const row = await this.repo().findOneBy({ id });
+    return row && viewOf(row);
   }
 
   experiments(campaignId: string): Promise<ExperimentEntity[]> {
