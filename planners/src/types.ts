@@ -22,9 +22,20 @@ export interface LinearConstraint {
   rhs: number;
 }
 
+/**
+ * One point of a finite candidate set (e.g. a pixel of a microscope image). When every candidate
+ * has `features`, the model sees those feature vectors instead of the parameters.
+ */
+export interface Candidate {
+  point: Point;
+  features?: number[];
+}
+
 export interface SearchSpaceSpec {
   parameters: ParameterSpec[];
   constraints?: LinearConstraint[];
+  /** Candidate-set mode: proposals are chosen (exhaustively) from this finite list. */
+  candidates?: Candidate[];
 }
 
 export interface ObjectiveSpec {
@@ -102,4 +113,15 @@ export interface Planner {
   /** Remove an observation from the model (kept in state, marked excluded). */
   exclude(observationId: string): void;
   toJSON(): PlannerState;
+}
+
+/** What every planner returned by createPlanner offers beyond the base contract. */
+export interface SteerablePlanner extends Planner {
+  /**
+   * Change bounds, constraints or candidates mid-campaign. The model (observations and
+   * hyperparameters, rescaled to the new bounds) is kept; only the space changes.
+   */
+  updateSpace(space: SearchSpaceSpec): void;
+  /** Refit the model's hyperparameters now (e.g. while the instrument is busy), off the ask hot path. */
+  refit(): void;
 }

@@ -1,0 +1,63 @@
+import { GaussianProcess } from './gp';
+import { EncodedSpace } from './space';
+import { Explanation } from './types';
+
+/** Input relevance from ARD lengthscales: 1/l summed over a parameter's encoded columns, normalized. */
+export function relevanceFromLengthscales(space: EncodedSpace, logLengthscales: readonly number[] | null): Record<string, number> {
+  const raw = space.params.map((p) => {
+    if (!logLengthscales) return 1;
+    let s = 0;
+    for (let j = 0; j < p.width; j++) s += Math.exp(-logLengthscales[p.offset + j]);
+    return s;
+  });
+  const total = raw.reduce((a, b) => a + b, 0) || 1;
+  return Object.fromEntries(space.params.map((p, i) => [p.spec.name, raw[i] / total]));
+}
+
+/**
+ * Observations that weigh most on the posterior mean at x: the kriging weights K^{-1} k(X, x),
+ * reported as shares of their total absolute value, heaviest first.
+ */
+export function influentialObservations(gp: GaussianProcess, ids: readonly string[], x: ArrayLike<number>, top = 5): { id: string; weight: number }[] {
+  if (gp.n === 0) return [];
+  const w = gp.weights(x);
+  let total = 0;
+  for (let i = 0; i < ids.length; i++) total += Math.abs(w[i]);
+  if (!(total > 0)) return [];
+  return ids
+    .map((id, i) => ({ id, weight: Math.abs(w[i]) / total }))
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, top);
+}
+
+/**
+ * Split of an acquisition value into exploitation and exploration: a two-player Shapley value of
+ * moving from a typical point of the domain (posterior mean mu0, sd sigma0) to the proposal
+ * (mu, sigma). The mean's contribution is exploitation, the uncertainty's is exploration.
+ */
+export function shapleyShares(utility: (mu: number, sigma: number) => number, mu: number, sigma: number, mu0: number, sigma0: number): { exploitShare: number; exploreShare: number } {
+  const a = utility(mu, sigma);
+  const a0 = utility(mu0, sigma0);
+  const aMu = utility(mu, sigma0);
+  const aSigma = utility(mu0, sigma);
+  const exploit = 0.5 * (aMu - a0 + (a - aSigma));
+  const explore = 0.5 * (aSigma - a0 + (a - aMu));
+  return shares(Math.max(0, exploit), Math.max(0, explore));
+}
+
+export function shares(exploit: number, explore: number): { exploitShare: number; exploreShare: number } {
+  const total = exploit + explore;
+  if (!(total > 0)) return { exploitShare: 0, exploreShare: 1 };
+  return { exploitShare: exploit / total, exploreShare: explore / total };
+}
+
+export function designExplanation(space: EncodedSpace, reason: string, feasibility: number, logLengthscales: readonly number[] | null): Explanation {
+  return {
+    exploitShare: 0,
+    exploreShare: 1,
+    relevance: relevanceFromLengthscales(space, logLengthscales),
+    influential: [],
+    feasibility,
+    reason,
+  };
+}

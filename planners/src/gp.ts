@@ -1,0 +1,210 @@
+import { Cholesky } from './cholesky';
+import { KernelKind, kernelGradFactor, kernelValue, scaledDist2 } from './kernel';
+
+/** GP hyperparameters in the unconstrained space the optimizer works in. JSON-serializable. */
+export interface GpHyper {
+  /** log lengthscale per encoded input column (unit-cube units). */
+  logLengthscales: number[];
+  /** log signal variance (outputs are standardized, so ~0). */
+  logOutputscale: number;
+  /** log homoscedastic noise variance (standardized units). */
+  logNoise: number;
+  /** Constant prior mean (standardized units). */
+  mean: number;
+}
+
+/** Posterior at one point, in the GP's (standardized) units. `variance` is of the latent f, noise excluded. */
+export interface Posterior {
+  mean: number;
+  variance: number;
+}
+
+/**
+ * Exact GP regression on the unit-cube encoding. Observations are appended with an O(n^2) rank-1
+ * Cholesky update; predictions use cached L^{-1}(y - m) so the mean costs no extra solve.
+ */
+export class GaussianProcess {
+  readonly dim: number;
+  readonly invLs2: Float64Array;
+  readonly outputscale: number;
+  readonly noise: number;
+  readonly mean: number;
+  X: Float64Array;
+  y: Float64Array;
+  extraNoise: Float64Array;
+  chol: Cholesky;
+  private beta: Float64Array;
+  private alphaCache: Float64Array | null = null;
+  private scratchK: Float64Array;
+  private scratchW: Float64Array;
+
+  constructor(
+    readonly kernel: KernelKind,
+    readonly hyper: GpHyper,
+    capacity = 16,
+    minJitter = 0,
+  ) {
+    this.dim = hyper.logLengthscales.length;
+    this.invLs2 = Float64Array.from(hyper.logLengthscales, (l) => Math.exp(-2 * l));
+    this.outputscale = Math.exp(hyper.logOutputscale);
+    this.noise = Math.exp(hyper.logNoise);
+    this.mean = hyper.mean;
+    const cap = Math.max(4, capacity);
+    this.X = new Float64Array(cap * this.dim);
+    this.y = new Float64Array(cap);
+    this.extraNoise = new Float64Array(cap);
+    this.beta = new Float64Array(cap);
+    this.scratchK = new Float64Array(cap);
+    this.scratchW = new Float64Array(cap);
+    this.chol = Cholesky.empty(cap, minJitter);
+  }
+
+  get n(): number {
+    return this.chol.n;
+  }
+
+  /** Build from n rows of X (row-major, stride dim). Equivalent to n calls of add(). */
+  static fit(kernel: KernelKind, hyper: GpHyper, X: Float64Array, y: ArrayLike<number>, extraNoise?: ArrayLike<number>, capacity?: number): GaussianProcess {
+    const n = y.length;
+    const dim = hyper.logLengthscales.length;
+    let jitter = 0;
+    for (;;) {
+      const gp = new GaussianProcess(kernel, hyper, Math.max(capacity ?? 0, n + 8), jitter);
+      let ok = true;
+      for (let i = 0; i < n && ok; i++) {
+        ok = gp.add(X.subarray(i * dim, (i + 1) * dim), y[i], extraNoise ? extraNoise[i] : 0);
+      }
+      if (ok) return gp;
+      jitter = jitter === 0 ? 1e-8 * (gp.outputscale + gp.noise) : jitter * 10;
+      if (jitter > 1) throw new Error('GP covariance is not positive definite');
+    }
+  }
+
+  /** k(X_i, x) * outputscale for the n training points. */
+  crossCov(x: ArrayLike<number>, out: Float64Array): Float64Array {
+    const n = this.n;
+    for (let i = 0; i < n; i++) out[i] = this.outputscale * kernelValue(this.kernel, scaledDist2(this.X, i, x, this.invLs2));
+    return out;
+  }
+
+  /** Rank-1 update with one observation; returns false if it would make K singular (duplicate without noise). */
+  add(x: ArrayLike<number>, y: number, extraNoise = 0): boolean {
+    const n = this.n;
+    this.ensureCapacity(n + 1);
+    const k = this.crossCov(x, this.scratchK);
+    const self = this.outputscale + this.noise + extraNoise;
+    if (!this.chol.append(k, self)) return false;
+    for (let d = 0; d < this.dim; d++) this.X[n * this.dim + d] = x[d];
+    this.y[n] = y;
+    this.extraNoise[n] = extraNoise;
+    // Extend beta = L^{-1}(y - m) by one forward-substitution step.
+    const L = this.chol.L;
+    const r = n * this.chol.cap;
+    let s = y - this.mean;
+    for (let j = 0; j < n; j++) s -= L[r + j] * this.beta[j];
+    this.beta[n] = s / L[r + n];
+    this.alphaCache = null;
+    return true;
+  }
+
+  /** Forget the points appended after the first n (fantasies). */
+  truncate(n: number): void {
+    this.chol.truncate(n);
+    this.alphaCache = null;
+  }
+
+  clone(extraCapacity = 0): GaussianProcess {
+    const gp = new GaussianProcess(this.kernel, this.hyper, this.n + extraCapacity + 1, this.chol.jitter);
+    gp.X.set(this.X.subarray(0, this.n * this.dim));
+    gp.y.set(this.y.subarray(0, this.n));
+    gp.extraNoise.set(this.extraNoise.subarray(0, this.n));
+    gp.beta.set(this.beta.subarray(0, this.n));
+    gp.chol = this.chol.clone(extraCapacity + 1);
+    return gp;
+  }
+
+  private ensureCapacity(n: number): void {
+    if (n <= this.y.length) return;
+    const cap = Math.max(n, this.y.length * 2);
+    const grow = (a: Float64Array, size: number): Float64Array => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    this.X = grow(this.X, cap * this.dim);
+    this.y = grow(this.y, cap);
+    this.extraNoise = grow(this.extraNoise, cap);
+    this.beta = grow(this.beta, cap);
+    this.scratchK = new Float64Array(cap);
+    this.scratchW = new Float64Array(cap);
+  }
+
+  /** K^{-1}(y - m). */
+  get alpha(): Float64Array {
+    if (!this.alphaCache) this.alphaCache = this.chol.solveUpper(Float64Array.from(this.beta.subarray(0, this.n)));
+    return this.alphaCache;
+  }
+
+  predict(x: ArrayLike<number>): Posterior {
+    const n = this.n;
+    const v = this.chol.solveLower(this.crossCov(x, this.scratchK));
+    let mean = this.mean;
+    let vv = 0;
+    for (let i = 0; i < n; i++) {
+      mean += v[i] * this.beta[i];
+      vv += v[i] * v[i];
+    }
+    return { mean, variance: Math.max(this.outputscale - vv, 1e-12 * this.outputscale) };
+  }
+
+  /** Posterior plus gradients of mean and variance with respect to x. */
+  predictWithGrad(x: ArrayLike<number>, gradMean: Float64Array, gradVar: Float64Array): Posterior {
+    const n = this.n;
+    const dim = this.dim;
+    const k = this.crossCov(x, this.scratchK);
+    const w = this.scratchW;
+    w.set(k.subarray(0, n));
+    const v = this.chol.solveLower(w);
+    let mean = this.mean;
+    let vv = 0;
+    for (let i = 0; i < n; i++) {
+      mean += v[i] * this.beta[i];
+      vv += v[i] * v[i];
+    }
+    const variance = Math.max(this.outputscale - vv, 1e-12 * this.outputscale);
+    this.chol.solveUpper(w); // w = K^{-1} k*
+    const alpha = this.alpha;
+    gradMean.fill(0);
+    gradVar.fill(0);
+    for (let i = 0; i < n; i++) {
+      const g = this.outputscale * kernelGradFactor(this.kernel, scaledDist2(this.X, i, x, this.invLs2));
+      const cm = -g * alpha[i];
+      const cv = 2 * g * w[i];
+      const o = i * dim;
+      for (let d = 0; d < dim; d++) {
+        const t = (x[d] - this.X[o + d]) * this.invLs2[d];
+        gradMean[d] += cm * t;
+        gradVar[d] += cv * t;
+      }
+    }
+    return { mean, variance };
+  }
+
+  /**
+   * Posterior means at the training inputs, computed in O(n) from K0 alpha = (y - m) - D alpha
+   * where D is the diagonal noise (+ jitter).
+   */
+  trainingMeans(): Float64Array {
+    const n = this.n;
+    const alpha = this.alpha;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.y[i] - (this.noise + this.extraNoise[i] + this.chol.jitter) * alpha[i];
+    return out;
+  }
+
+  /** K^{-1} k(X, x): how much each training target contributes to the posterior mean at x. */
+  weights(x: ArrayLike<number>): Float64Array {
+    const w = Float64Array.from(this.crossCov(x, this.scratchK).subarray(0, this.n));
+    return this.chol.solve(w);
+  }
+}

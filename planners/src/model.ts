@@ -1,0 +1,152 @@
+import { fitHyper } from './fit';
+import { GaussianProcess, GpHyper } from './gp';
+import { KernelKind } from './kernel';
+import { mixSeed, Rng } from './rng';
+
+/** One training row of a surrogate: an observation id, its encoded input and target. */
+export interface TrainingRow {
+  id: string;
+  x: Float64Array;
+  y: number;
+  /** Reported measurement variance in the target's own units, if any. */
+  noiseVar?: number;
+}
+
+/** What must survive serialization for a restored planner to rebuild the same GP. */
+export interface SurrogateState {
+  hyper: GpHyper;
+  /** Number of rows at the last hyperparameter fit (drives the refit schedule). */
+  fitN: number;
+  /** Output standardization frozen at the last fit, so appending rows never changes old targets. */
+  yMean: number;
+  yStd: number;
+}
+
+export interface SurrogateOptions {
+  kernel: KernelKind;
+  /** Refit every k new rows; 'auto' = every row below 80, then every n/40. */
+  refitEvery: number | 'auto';
+  /** Fit hyperparameters on at most this many rows (a seeded random subset). */
+  fitSubsample: number;
+  minNoise: number;
+  maxNoise?: number;
+  /** Standardize targets (off for the feasibility model's +-1 labels). */
+  standardize: boolean;
+  seed: number;
+}
+
+/**
+ * A GP surrogate that refits hyperparameters on a schedule and otherwise grows its Cholesky
+ * factor by rank-1 appends: the hot path of an ask is O(n^2), refits are rare and subsampled.
+ */
+export class Surrogate {
+  state: SurrogateState | null;
+  private gp: GaussianProcess | null = null;
+  private rowsInGp: { id: string; y: number }[] = [];
+
+  constructor(
+    readonly opts: SurrogateOptions,
+    state: SurrogateState | null = null,
+  ) {
+    this.state = state;
+  }
+
+  /** Forget the cached factorization (inputs changed meaning, e.g. after updateSpace). */
+  invalidate(): void {
+    this.gp = null;
+    this.rowsInGp = [];
+  }
+
+  needsRefit(n: number): boolean {
+    if (!this.state) return true;
+    const every = this.opts.refitEvery === 'auto' ? Math.max(1, Math.floor(n / 40)) : Math.max(1, this.opts.refitEvery);
+    return n - this.state.fitN >= every || n < this.state.fitN;
+  }
+
+  /** The posterior GP for these rows (standardized units), refitting when the schedule says so. */
+  model(rows: TrainingRow[], forceRefit = false): GaussianProcess {
+    const n = rows.length;
+    if (forceRefit || this.needsRefit(n)) this.refit(rows);
+    const st = this.state!;
+    const reusable =
+      this.gp !== null &&
+      this.rowsInGp.length <= n &&
+      this.rowsInGp.every((r, i) => r.id === rows[i].id && r.y === rows[i].y) &&
+      this.gp.hyper === st.hyper;
+    if (reusable) {
+      for (let i = this.rowsInGp.length; i < n; i++) {
+        const r = rows[i];
+        if (!this.gp!.add(r.x, this.scale(r.y), this.noiseOf(r))) {
+          this.gp = null;
+          break;
+        }
+        this.rowsInGp.push({ id: r.id, y: r.y });
+      }
+    }
+    if (!reusable || this.gp === null) {
+      const dim = st.hyper.logLengthscales.length;
+      const X = new Float64Array(n * dim);
+      rows.forEach((r, i) => X.set(r.x, i * dim));
+      this.gp = GaussianProcess.fit(this.opts.kernel, st.hyper, X, rows.map((r) => this.scale(r.y)), rows.map((r) => this.noiseOf(r)), n + 16);
+      this.rowsInGp = rows.map((r) => ({ id: r.id, y: r.y }));
+    }
+    return this.gp!;
+  }
+
+  scale(y: number): number {
+    const st = this.state!;
+    return (y - st.yMean) / st.yStd;
+  }
+
+  unscale(mean: number, sd: number): { mean: number; sd: number } {
+    const st = this.state!;
+    return { mean: st.yMean + st.yStd * mean, sd: st.yStd * sd };
+  }
+
+  private noiseOf(r: TrainingRow): number {
+    return r.noiseVar !== undefined && r.noiseVar > 0 ? r.noiseVar / this.state!.yStd ** 2 : 0;
+  }
+
+  private refit(rows: TrainingRow[]): void {
+    const n = rows.length;
+    const dim = rows[0].x.length;
+    let yMean = 0;
+    let yStd = 1;
+    if (this.opts.standardize) {
+      yMean = rows.reduce((s, r) => s + r.y, 0) / n;
+      const v = rows.reduce((s, r) => s + (r.y - yMean) ** 2, 0) / Math.max(1, n - 1);
+      yStd = v > 1e-24 ? Math.sqrt(v) : 1;
+    }
+    const rng = new Rng(mixSeed(this.opts.seed, n, 0x5f17));
+    let subset = rows.map((_, i) => i);
+    if (n > this.opts.fitSubsample) subset = rng.shuffle(subset).slice(0, this.opts.fitSubsample).sort((a, b) => a - b);
+    const m = subset.length;
+    const X = new Float64Array(m * dim);
+    const y = new Float64Array(m);
+    const noise = new Float64Array(m);
+    let anyNoise = false;
+    subset.forEach((ri, i) => {
+      const r = rows[ri];
+      X.set(r.x, i * dim);
+      y[i] = (r.y - yMean) / yStd;
+      if (r.noiseVar !== undefined && r.noiseVar > 0) {
+        noise[i] = r.noiseVar / yStd ** 2;
+        anyNoise = true;
+      }
+    });
+    const warm = this.state?.hyper;
+    const cold = !warm || warm.logLengthscales.length !== dim;
+    const hyper = fitHyper(X, y, dim, anyNoise ? noise : null, {
+      kernel: this.opts.kernel,
+      minNoise: this.opts.minNoise,
+      maxNoise: this.opts.maxNoise,
+      warmStart: cold ? undefined : warm,
+      randomStarts: cold || m <= 60 ? 2 : 0,
+      optimizeStarts: cold || m <= 60 ? 2 : 1,
+      maxIter: cold ? 150 : 60,
+      rng,
+    });
+    this.state = { hyper, fitN: n, yMean, yStd };
+    this.invalidate();
+  }
+}

@@ -1,0 +1,161 @@
+import { InitialDesign } from '../design';
+import { Domain } from '../domain';
+import { designExplanation } from '../explain';
+import { CommonOptions } from '../options';
+import { mixSeed } from '../rng';
+import { EncodedSpace } from '../space';
+import { AskOptions, Observation, PlannerConfig, PlannerState, Point, Proposal, SearchSpaceSpec, SteerablePlanner } from '../types';
+import { PLANNERS_VERSION } from '../version';
+
+/** Everything one ask needs besides the model. */
+export interface AskContext {
+  /** Points already running plus those proposed earlier in this batch. */
+  pending: Point[];
+  fixed: Partial<Point>;
+  domain: Domain;
+  /** Seed of this ask: a function of (config seed, observations told, pending count). */
+  seed: number;
+  /** Index of the next design / Sobol point. */
+  designIndex: number;
+}
+
+/**
+ * Observation bookkeeping, exclusions, initial design, serialization and space updates shared by
+ * every kind. A planner is a pure function of (space, observations, pending, seed, internals):
+ * nothing depends on wall-clock time or on how many times ask was called.
+ */
+export abstract class BasePlanner implements SteerablePlanner {
+  protected cfg: PlannerConfig;
+  protected space: EncodedSpace;
+  protected observations: Observation[] = [];
+  protected excluded = new Set<string>();
+  private readonly domains = new Map<string, Domain>();
+  private readonly designs = new Map<string, InitialDesign>();
+
+  constructor(
+    config: PlannerConfig,
+    protected readonly common: CommonOptions,
+  ) {
+    this.cfg = structuredClone(config);
+    this.space = new EncodedSpace(this.cfg.space);
+  }
+
+  get config(): PlannerConfig {
+    return this.cfg;
+  }
+
+  ask(k: number, opts: AskOptions = {}): Proposal[] {
+    const count = Math.max(0, Math.floor(k));
+    if (count === 0) return [];
+    const fixed: Partial<Point> = {};
+    for (const [name, v] of Object.entries(opts.fixed ?? {})) if (v !== undefined && this.space.byName.has(name)) fixed[name] = v;
+    const domain = this.domain(fixed);
+    if (domain.infeasible) throw new Error(`planner: ${domain.infeasible}`);
+    const pending = opts.pending ?? [];
+    const start = this.observations.length + pending.length;
+    const out: Proposal[] = [];
+    while (out.length < count && start + out.length < this.common.initialDesign) {
+      out.push(this.designProposal(start + out.length, domain, fixed));
+    }
+    if (out.length < count) {
+      const ctx: AskContext = {
+        pending: [...pending, ...out.map((p) => p.point)],
+        fixed,
+        domain,
+        seed: mixSeed(this.cfg.seed, this.observations.length, pending.length),
+        designIndex: start + out.length,
+      };
+      out.push(...this.propose(count - out.length, ctx));
+    }
+    return out;
+  }
+
+  tell(observations: Observation[]): void {
+    for (const o of observations) {
+      const copy = structuredClone(o);
+      const at = this.observations.findIndex((p) => p.id === o.id);
+      if (at >= 0) this.observations[at] = copy;
+      else this.observations.push(copy);
+    }
+  }
+
+  exclude(observationId: string): void {
+    this.excluded.add(observationId);
+  }
+
+  toJSON(): PlannerState {
+    return {
+      version: PLANNERS_VERSION,
+      config: structuredClone(this.cfg),
+      observations: structuredClone(this.observations),
+      excluded: [...this.excluded],
+      internals: this.saveInternals(),
+    };
+  }
+
+  /** Used by restorePlanner. */
+  load(state: PlannerState): void {
+    this.observations = structuredClone(state.observations);
+    this.excluded = new Set(state.excluded);
+    this.loadInternals(state.internals);
+  }
+
+  updateSpace(space: SearchSpaceSpec): void {
+    const old = this.space;
+    this.cfg = { ...this.cfg, space: structuredClone(space) };
+    this.space = new EncodedSpace(this.cfg.space);
+    this.domains.clear();
+    this.designs.clear();
+    this.onSpaceChanged(old);
+  }
+
+  refit(): void {}
+
+  /** Observations that count: not excluded. */
+  protected active(): Observation[] {
+    return this.observations.filter((o) => !this.excluded.has(o.id));
+  }
+
+  protected domain(fixed: Partial<Point>): Domain {
+    const key = JSON.stringify(Object.entries(fixed).sort());
+    let d = this.domains.get(key);
+    if (!d) {
+      d = new Domain(this.space, fixed);
+      this.domains.set(key, d);
+    }
+    return d;
+  }
+
+  /** Design (or continued Sobol) point `index`, with an explanation saying so. */
+  protected designProposal(index: number, domain: Domain, fixed: Partial<Point>): Proposal {
+    const key = JSON.stringify(Object.entries(fixed).sort());
+    let design = this.designs.get(key);
+    if (!design) {
+      design = new InitialDesign(domain, mixSeed(this.cfg.seed, 0xde5), this.common.initialDesign, this.common.design);
+      this.designs.set(key, design);
+    }
+    const { x, label } = design.point(index);
+    const inDesign = index < this.common.initialDesign;
+    const reason = inDesign ? `initial design: ${label} ${index + 1} of ${this.common.initialDesign}` : `space-filling: Sobol point ${index + 1}`;
+    return {
+      point: this.decode(x, fixed),
+      predicted: {},
+      acquisition: 0,
+      explanation: designExplanation(this.space, reason, 1, null),
+    };
+  }
+
+  /** Decode an encoded point, keeping fixed features bit-exact. */
+  protected decode(x: ArrayLike<number>, fixed: Partial<Point>): Point {
+    const point = this.space.decode(x);
+    for (const [name, v] of Object.entries(fixed)) if (v !== undefined) point[name] = v;
+    return point;
+  }
+
+  protected abstract propose(k: number, ctx: AskContext): Proposal[];
+  protected saveInternals(): unknown {
+    return undefined;
+  }
+  protected loadInternals(_internals: unknown): void {}
+  protected onSpaceChanged(_old: EncodedSpace): void {}
+}

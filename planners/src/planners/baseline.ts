@@ -1,0 +1,34 @@
+import { designExplanation } from '../explain';
+import { Rng, mixSeed } from '../rng';
+import { Proposal } from '../types';
+import { AskContext, BasePlanner } from './base';
+
+/** 'sobol': the initial design continued forever (centre point, then scrambled Sobol). */
+export class SobolPlanner extends BasePlanner {
+  protected propose(k: number, ctx: AskContext): Proposal[] {
+    return Array.from({ length: k }, (_, i) => this.designProposal(ctx.designIndex + i, ctx.domain, ctx.fixed));
+  }
+}
+
+/**
+ * 'random': the initial design, then independent uniform draws from the feasible set (hit-and-run
+ * under constraints). Not Bayesian optimization: a baseline.
+ */
+export class RandomPlanner extends BasePlanner {
+  protected propose(k: number, ctx: AskContext): Proposal[] {
+    const rng = new Rng(mixSeed(ctx.seed, 0x7a4d));
+    const out: Proposal[] = [];
+    while (out.length < k) {
+      const x = ctx.domain.sample(1, rng.nextU32())[0];
+      const fx = ctx.domain.finalize(x);
+      if (!fx) continue;
+      out.push({
+        point: this.decode(fx, ctx.fixed),
+        predicted: {},
+        acquisition: 0,
+        explanation: designExplanation(this.space, 'random search: uniform draw', 1, null),
+      });
+    }
+    return out;
+  }
+}
