@@ -3,12 +3,17 @@ import { createServer, type AddressInfo } from 'node:net';
 import { createBroker } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { decodeFrame } from '../wire/frame-codec';
+import { noDelay } from '../wire/mqtt-device';
 import type { AckMsg, FrameHeader, JsonObject, ProgressMsg, ResultMsg, StatusMsg } from '../wire/messages';
 
 /** An embedded aedes broker on a free loopback port (never 1883), for tests. */
 export async function startTestBroker(): Promise<{ url: string; close(): Promise<void> }> {
   const broker = createBroker();
-  const server = createServer(broker.handle);
+  // No Nagle: small MQTT packets would otherwise wait on delayed ACKs (~40 ms per hop).
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    broker.handle(socket);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -48,6 +53,7 @@ export class TestOrchestrator {
 
   static async connect(url: string): Promise<TestOrchestrator> {
     const client = await mqtt.connectAsync(url, { clientId: `test-orchestrator-${randomUUID().slice(0, 8)}` });
+    noDelay(client);
     await client.subscribeAsync('lab/v1/+/#', { qos: 1 });
     return new TestOrchestrator(client);
   }

@@ -45,34 +45,50 @@ export interface GrainHit {
   /** Distance to the nearest and second-nearest seed points, in feature-size units. */
   nearest: number;
   secondNearest: number;
+  /** Seed points of the 3x3 cells around the last cell looked up: neighbouring pixels reuse them. */
+  cache: { seed: number; cx: number; cy: number; px: Float64Array; py: Float64Array };
 }
 
 /** Voronoi grains with one seed point per unit cell; writes into `out` to stay allocation-free in render loops. */
 export function grainAt(seed: number, x: number, y: number, out: GrainHit): GrainHit {
   const cx = Math.floor(x);
   const cy = Math.floor(y);
+  const cache = out.cache;
+  if (cache.seed !== seed || cache.cx !== cx || cache.cy !== cy) {
+    for (let k = 0; k < 9; k++) {
+      const gx = cx + (k % 3) - 1;
+      const gy = cy + Math.floor(k / 3) - 1;
+      cache.px[k] = gx + hash01(seed, gx, gy, 1);
+      cache.py[k] = gy + hash01(seed, gx, gy, 2);
+    }
+    cache.seed = seed;
+    cache.cx = cx;
+    cache.cy = cy;
+  }
   let best = Infinity;
   let second = Infinity;
-  for (let dy = -1; dy <= 1; dy++) {
-    for (let dx = -1; dx <= 1; dx++) {
-      const gx = cx + dx;
-      const gy = cy + dy;
-      const px = gx + hash01(seed, gx, gy, 1);
-      const py = gy + hash01(seed, gx, gy, 2);
-      const d = Math.hypot(px - x, py - y);
-      if (d < best) {
-        second = best;
-        best = d;
-        out.cellX = gx;
-        out.cellY = gy;
-      } else if (d < second) {
-        second = d;
-      }
+  for (let k = 0; k < 9; k++) {
+    const dx = cache.px[k] - x;
+    const dy = cache.py[k] - y;
+    const d = dx * dx + dy * dy; // squared: Math.hypot is slow in render loops
+    if (d < best) {
+      second = best;
+      best = d;
+      out.cellX = cx + (k % 3) - 1;
+      out.cellY = cy + Math.floor(k / 3) - 1;
+    } else if (d < second) {
+      second = d;
     }
   }
-  out.nearest = best;
-  out.secondNearest = second;
+  out.nearest = Math.sqrt(best);
+  out.secondNearest = Math.sqrt(second);
   return out;
 }
 
-export const newGrainHit = (): GrainHit => ({ cellX: 0, cellY: 0, nearest: 0, secondNearest: 0 });
+export const newGrainHit = (): GrainHit => ({
+  cellX: 0,
+  cellY: 0,
+  nearest: 0,
+  secondNearest: 0,
+  cache: { seed: NaN, cx: NaN, cy: NaN, px: new Float64Array(9), py: new Float64Array(9) },
+});

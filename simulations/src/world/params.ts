@@ -110,7 +110,7 @@ const spm = section({
   setBiasS: n(1),
   engagedZPiezoNm: n(120),
   /** Domain correlation length as a multiple of the grain size. */
-  domainLengthPerGrain: n(0.6),
+  domainLengthPerGrain: n(1.5),
   /** Largest preference for one polarization direction over the other (per sample). */
   domainBias: n(0.15),
   /** Local vacancy concentration varies by +- this fraction of the sample mean. */
@@ -190,9 +190,9 @@ const stem = section({
     evPerChannel: n(1),
     backgroundExponent: n(3),
     /** Background counts per beam electron per channel at startEv; falls as a power law. */
-    backgroundPerElectron: n(1e-5),
+    backgroundPerElectron: n(1e-2),
     /** Edge counts per electron per channel, per unit edge strength of a column under the probe. */
-    edgePerElectron: n(3e-6),
+    edgePerElectron: n(3e-3),
     edgeRiseEv: n(8),
     oxygenEdgeEv: n(532),
     oxygenEdgeStrength: n(1),

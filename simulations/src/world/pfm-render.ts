@@ -73,7 +73,9 @@ export function renderSpmFrame(
     for (let col = 0; col < n; col++) {
       const i = row * n + col;
       const f = field[i];
-      const gradient = Math.hypot(at(row, col + 1) - at(row, col - 1), at(row + 1, col) - at(row - 1, col)) / (2 * pixelNm);
+      const gx = at(row, col + 1) - at(row, col - 1);
+      const gy = at(row + 1, col) - at(row - 1, col);
+      const gradient = Math.sqrt(gx * gx + gy * gy) / (2 * pixelNm);
       const wallDistanceNm = Math.abs(f) / Math.max(1e-12, gradient);
       domainUp[i] = f >= 0 ? 1 : 0;
       wall[i] = wallDistanceNm < pixelNm ? 1 : 0;

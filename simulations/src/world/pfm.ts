@@ -34,7 +34,7 @@ export class PfmSurface {
 
   /** Positive where the polarization points up, negative where down; zero on a wall. */
   domainField(xNm: number, yNm: number): number {
-    return fbm(this.domainSeed, xNm / this.domainLengthNm, yNm / this.domainLengthNm) + this.domainBias;
+    return fbm(this.domainSeed, xNm / this.domainLengthNm, yNm / this.domainLengthNm, 2) + this.domainBias;
   }
 
   /** Distance to the nearest domain wall, estimated as |f| / |grad f| (exact for a locally linear field). */

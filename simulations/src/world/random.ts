@@ -42,10 +42,7 @@ export function mix32(x: number): number {
 
 /** Uniform in [0, 1) for integer lattice coordinates: the basis of the noise fields and site draws. */
 export function hash01(seed: number, a: number, b: number, c = 0): number {
-  let h = mix32(seed ^ Math.imul(a | 0, 0x27d4eb2d));
-  h = mix32(h ^ Math.imul(b | 0, 0x165667b1));
-  h = mix32(h ^ Math.imul(c | 0, 0x9e3779b9));
-  return h / 4294967296;
+  return mix32(seed ^ Math.imul(a | 0, 0x27d4eb2d) ^ Math.imul(b | 0, 0x165667b1) ^ Math.imul(c | 0, 0x9e3779b1)) / 4294967296;
 }
 
 /** A small, fast seeded generator (mulberry32) with the distributions the twins need. */
@@ -80,16 +77,18 @@ export class Rng {
     return r * Math.cos(2 * Math.PI * v);
   }
 
-  /** Poisson counts; exact below 30, normal approximation above (fast for whole images). */
+  /** Poisson counts: inversion of the CDF below 30 (one uniform per draw), normal approximation above. */
   poisson(mean: number): number {
     if (mean <= 0) return 0;
     if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.normal()));
-    const limit = Math.exp(-mean);
+    const u = this.next();
     let k = 0;
-    let p = this.next();
-    while (p > limit) {
+    let p = Math.exp(-mean);
+    let cumulative = p;
+    while (u > cumulative && k < 200) {
       k++;
-      p *= this.next();
+      p *= mean / k;
+      cumulative += p;
     }
     return k;
   }

@@ -57,7 +57,8 @@ export function columnsIn(world: WorldParams, sample: Sample, window: Window): A
   const exposures = sample.exposures.filter((e) => overlaps(e, window));
   const hit = newGrainHit();
   const columns: AtomColumn[] = [];
-  for (const [cx, cy] of grainsIn(grainSeed, grainNm, window)) {
+  const grains = grainsIn(grainSeed, grainNm, window);
+  for (const [cx, cy] of grains) {
     const theta = (Math.PI / 2) * hash01(grainSeed, cx, cy, 6);
     const ox = a * hash01(grainSeed, cx, cy, 7);
     const oy = a * hash01(grainSeed, cx, cy, 8);
@@ -79,8 +80,10 @@ export function columnsIn(world: WorldParams, sample: Sample, window: Window): A
           const x = ox + cos * u - sin * v;
           const y = oy + sin * u + cos * v;
           if (x < window.x0Nm || x >= window.x1Nm || y < window.y0Nm || y >= window.y1Nm) continue;
-          grainAt(grainSeed, x / grainNm, y / grainNm, hit);
-          if (hit.cellX !== cx || hit.cellY !== cy) continue;
+          if (grains.length > 1) {
+            grainAt(grainSeed, x / grainNm, y / grainNm, hit);
+            if (hit.cellX !== cx || hit.cellY !== cy) continue;
+          }
           const host = s === 0;
           const species: Species = host
             ? hash01(grainSites, i, j, 0) < sample.material.dopantFraction ? stem.dopantSpecies : stem.hostSpecies
@@ -104,7 +107,7 @@ export function columnsIn(world: WorldParams, sample: Sample, window: Window): A
 
 /** Grain seed cells that own some point of the window (sampled finer than the smallest grain). */
 function grainsIn(grainSeed: number, grainNm: number, window: Window): Array<[number, number]> {
-  const stepNm = grainNm / 4;
+  const stepNm = grainNm / 6;
   const hit = newGrainHit();
   const found = new Map<string, [number, number]>();
   for (let y = window.y0Nm; y <= window.y1Nm + stepNm; y += stepNm) {

@@ -1,7 +1,7 @@
 import { grainAt, newGrainHit } from './noise';
 import type { WorldParams } from './params';
 import { hashOf, Rng } from './random';
-import { type AtomColumn, columnsIn, doseAtEPerA2, vacancyProbability, type Window } from './stem-lattice';
+import { type AtomColumn, columnsIn, doseAtEPerA2, overlaps, vacancyProbability, type Window } from './stem-lattice';
 import type { Sample } from './world';
 
 const ELEMENTARY_CHARGE_C = 1.602176634e-19;
@@ -72,26 +72,35 @@ export function renderStemFrame(world: WorldParams, sample: Sample, frame: StemF
     const sigmaNm = Math.hypot(stem.probeSigmaNm, frame.defocusNm * stem.defocusBlurPerNm);
     const sigmaPx = sigmaNm / pixelNm;
     const reach = Math.ceil(3 * sigmaPx);
-    const twoSigma2 = 2 * sigmaPx * sigmaPx;
+    const inverseTwoSigma2 = 1 / (2 * sigmaPx * sigmaPx);
+    const gx = new Float64Array(2 * reach + 1);
+    const gy = new Float64Array(2 * reach + 1);
     const margin = 3 * sigmaNm;
     const columns = columnsIn(world, sample, { x0Nm: window.x0Nm - margin, y0Nm: window.y0Nm - margin, x1Nm: window.x1Nm + margin, y1Nm: window.y1Nm + margin });
     for (const column of columns) {
+      // Pixel coordinates with pixel centres on integers.
+      const colF = (column.xNm - window.x0Nm) / pixelNm - 0.5;
       const rowF = (column.yNm - window.y0Nm) / pixelNm - 0.5;
-      const rowIndex = Math.round(rowF);
-      const colF = (column.xNm - window.x0Nm) / pixelNm - 0.5 + lineShiftPx[Math.min(n - 1, Math.max(0, rowIndex))];
-      const inside = colF >= -0.5 && colF < n - 0.5 && rowF >= -0.5 && rowF < n - 0.5;
-      if (inside) atoms.push({ ...column, col: colF, row: rowF });
+      if (colF >= -0.5 && colF < n - 0.5 && rowF >= -0.5 && rowF < n - 0.5) {
+        atoms.push({ ...column, col: colF + lineShiftPx[Math.round(rowF)], row: rowF });
+      }
       if (column.vacant) continue;
+      // The Gaussian spot is separable: two short 1-D profiles instead of one exp per pixel.
+      const col0 = Math.round(colF) - reach;
+      const row0 = Math.round(rowF) - reach;
       const weight = weightOf(column.z);
-      for (let row = Math.max(0, rowIndex - reach); row <= Math.min(n - 1, rowIndex + reach); row++) {
-        const dy = row - rowF;
-        const centre = colF + lineShiftPx[row] - lineShiftPx[Math.min(n - 1, Math.max(0, rowIndex))];
-        for (let col = Math.max(0, Math.ceil(centre - reach)); col <= Math.min(n - 1, Math.floor(centre + reach)); col++) {
-          const dx = col - centre;
-          intensity[row * n + col] += weight * Math.exp(-(dx * dx + dy * dy) / twoSigma2);
-        }
+      for (let k = 0; k <= 2 * reach; k++) {
+        const dx = col0 + k - colF;
+        const dy = row0 + k - rowF;
+        gx[k] = Math.exp(-dx * dx * inverseTwoSigma2);
+        gy[k] = weight * Math.exp(-dy * dy * inverseTwoSigma2);
+      }
+      for (let r = Math.max(0, -row0); r <= 2 * reach && row0 + r < n; r++) {
+        const base = (row0 + r) * n + col0;
+        for (let c = Math.max(0, -col0); c <= 2 * reach && col0 + c < n; c++) intensity[base + c] += gy[r] * gx[c];
       }
     }
+    shiftRows(intensity, n, lineShiftPx);
   } else {
     // Columns are sub-pixel: each pixel shows the mean column intensity of its grain, darker where
     // the dose has knocked atoms out and in the grooves of grain boundaries.
@@ -100,7 +109,7 @@ export function renderStemFrame(world: WorldParams, sample: Sample, frame: StemF
     const m = sample.material;
     const hostWeight = (1 - m.dopantFraction) * weightOf(stem.hostSpecies.z) + m.dopantFraction * weightOf(stem.dopantSpecies.z);
     const meanWeight = ((hostWeight + weightOf(stem.bSiteSpecies.z)) * 2 * Math.PI * stem.probeSigmaNm ** 2) / stem.latticeNm ** 2;
-    const exposures = sample.exposures;
+    const exposures = sample.exposures.filter((e) => overlaps(e, window));
     const hit = newGrainHit();
     for (let row = 0; row < n; row++) {
       for (let col = 0; col < n; col++) {
@@ -123,4 +132,18 @@ export function renderStemFrame(world: WorldParams, sample: Sample, frame: StemF
     image[i] = rng.poisson(mean);
   }
   return { image, truth: { atoms, resolved, pixelSizeNm: pixelNm, originNm: { xNm: window.x0Nm, yNm: window.y0Nm } } };
+}
+
+/** Shift each scan line right by its (fractional) pixel offset, linearly interpolated, edges clamped. */
+function shiftRows(image: Float64Array, n: number, shiftPx: Float64Array): void {
+  const line = new Float64Array(n);
+  for (let row = 0; row < n; row++) {
+    line.set(image.subarray(row * n, (row + 1) * n));
+    for (let col = 0; col < n; col++) {
+      const from = Math.min(n - 1, Math.max(0, col - shiftPx[row]));
+      const left = Math.floor(from);
+      const right = Math.min(n - 1, left + 1);
+      image[row * n + col] = line[left] + (line[right] - line[left]) * (from - left);
+    }
+  }
 }
