@@ -133,6 +133,24 @@ export class Cholesky {
     return B;
   }
 
+  /** B <- L^{-T} B for an n x m row-major block. */
+  solveUpperMany(B: Float64Array, m: number): Float64Array {
+    const { L, n, cap } = this;
+    for (let i = n - 1; i >= 0; i--) {
+      const r = i * cap;
+      const bi = i * m;
+      const inv = 1 / L[r + i];
+      for (let c = 0; c < m; c++) B[bi + c] *= inv;
+      for (let k = 0; k < i; k++) {
+        const l = L[r + k];
+        if (l === 0) continue;
+        const bk = k * m;
+        for (let c = 0; c < m; c++) B[bk + c] -= l * B[bi + c];
+      }
+    }
+    return B;
+  }
+
   /** K^{-1} b. */
   solve(b: Float64Array): Float64Array {
     return this.solveUpper(this.solveLower(b));

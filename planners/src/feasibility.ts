@@ -16,18 +16,34 @@ export function logSuccessProbability(gp: GaussianProcess): AcquisitionFn {
   const gVar = new Float64Array(gp.dim);
   return {
     value(x, grad) {
-      const p = grad ? gp.predictWithGrad(x, gMu, gVar) : gp.predict(x);
-      const s = Math.sqrt(1 + SLOPE * SLOPE * p.variance);
-      const t = (SLOPE * p.mean) / s;
-      const lp = logNormCdf(t);
-      if (grad) {
-        // d log Phi(t)/dt = phi(t)/Phi(t), taken in log space so it stays finite deep in the tail.
-        const ratio = Math.exp(-0.5 * t * t - 0.5 * Math.log(2 * Math.PI) - lp);
-        for (let d = 0; d < gp.dim; d++) grad[d] = ratio * SLOPE * (gMu[d] / s - (SLOPE * SLOPE * p.mean * gVar[d]) / (2 * s * s * s));
+      if (!grad) {
+        const p = gp.predict(x);
+        return logNormCdf((SLOPE * p.mean) / Math.sqrt(1 + SLOPE * SLOPE * p.variance));
       }
-      return lp;
+      const p = gp.predictWithGrad(x, gMu, gVar);
+      return probitWithGrad(p.mean, p.variance, gMu, gVar, grad);
+    },
+    values(xs) {
+      const p = gp.predictMany(xs);
+      return p.mean.map((m, i) => logNormCdf((SLOPE * m) / Math.sqrt(1 + SLOPE * SLOPE * p.variance[i])));
+    },
+    valuesWithGrad(xs, grads) {
+      const gm = xs.map(() => new Float64Array(gp.dim));
+      const gv = xs.map(() => new Float64Array(gp.dim));
+      const p = gp.predictWithGradMany(xs, gm, gv);
+      return p.mean.map((m, c) => probitWithGrad(m, p.variance[c], gm[c], gv[c], grads[c]));
     },
   };
+}
+
+function probitWithGrad(mean: number, variance: number, gMu: Float64Array, gVar: Float64Array, grad: Float64Array): number {
+  const s = Math.sqrt(1 + SLOPE * SLOPE * variance);
+  const t = (SLOPE * mean) / s;
+  const lp = logNormCdf(t);
+  // d log Phi(t)/dt = phi(t)/Phi(t), taken in log space so it stays finite deep in the tail.
+  const ratio = Math.exp(-0.5 * t * t - 0.5 * Math.log(2 * Math.PI) - lp);
+  for (let d = 0; d < grad.length; d++) grad[d] = ratio * SLOPE * (gMu[d] / s - (SLOPE * SLOPE * mean * gVar[d]) / (2 * s * s * s));
+  return lp;
 }
 
 export function successProbability(gp: GaussianProcess, x: ArrayLike<number>): number {

@@ -27,7 +27,40 @@ export interface MinimizeResult {
   evaluations: number;
 }
 
+/** One evaluation request of the minimizer: fill `grad` and reply with f(x). */
+type Steps = Generator<{ x: Float64Array; grad: Float64Array }, MinimizeResult, number>;
+
 export function minimize(fg: ObjectiveFn, x0: ArrayLike<number>, opts: MinimizeOptions = {}): MinimizeResult {
+  return minimizeMany((xs, grads) => xs.map((x, i) => fg(x, grads[i])), [x0], opts)[0];
+}
+
+/**
+ * Several independent minimizations run in lockstep: each keeps its own curvature memory, line
+ * search and stopping test, but their function evaluations are requested together, so an expensive
+ * objective (a GP posterior at n = 1000) can share work across them.
+ */
+export function minimizeMany(fgMany: (xs: Float64Array[], grads: Float64Array[]) => number[], x0s: ArrayLike<number>[], opts: MinimizeOptions = {}): MinimizeResult[] {
+  const runs = x0s.map((x0) => steps(x0, opts));
+  const results: (MinimizeResult | null)[] = x0s.map(() => null);
+  let requests = runs.map((run) => run.next());
+  for (;;) {
+    const open: number[] = [];
+    requests.forEach((req, i) => {
+      if (req.done) results[i] ??= req.value;
+      else open.push(i);
+    });
+    if (open.length === 0) break;
+    const asks = open.map((i) => (requests[i] as IteratorYieldResult<{ x: Float64Array; grad: Float64Array }>).value);
+    const fs = fgMany(
+      asks.map((a) => a.x),
+      asks.map((a) => a.grad),
+    );
+    open.forEach((i, j) => (requests[i] = runs[i].next(fs[j])));
+  }
+  return results as MinimizeResult[];
+}
+
+function* steps(x0: ArrayLike<number>, opts: MinimizeOptions): Steps {
   const n = x0.length;
   const { lower, upper, project } = opts;
   const maxIter = opts.maxIter ?? 100;
@@ -43,7 +76,7 @@ export function minimize(fg: ObjectiveFn, x0: ArrayLike<number>, opts: MinimizeO
   let x = Float64Array.from(x0);
   toFeasible(x);
   let g = new Float64Array(n);
-  let f = fg(x, g);
+  let f = yield { x, grad: g };
   let evaluations = 1;
   if (!Number.isFinite(f)) return { x, f, iterations: 0, evaluations };
 
@@ -104,7 +137,7 @@ export function minimize(fg: ObjectiveFn, x0: ArrayLike<number>, opts: MinimizeO
       toFeasible(xt);
       let decrease = 0;
       for (let i = 0; i < n; i++) decrease += g[i] * (xt[i] - x[i]);
-      ft = fg(xt, gt);
+      ft = yield { x: xt, grad: gt };
       evaluations++;
       if (Number.isFinite(ft) && ft <= f + 1e-4 * decrease) {
         accepted = true;

@@ -1,6 +1,6 @@
-import { AcquisitionFn } from './acquisition/types';
+import { AcquisitionFn, evaluateMany, evaluateManyWithGrad } from './acquisition/types';
 import { Domain } from './domain';
-import { minimize } from './lbfgsb';
+import { minimizeMany } from './lbfgsb';
 import { Rng } from './rng';
 
 export interface OptimizeOptions {
@@ -28,37 +28,12 @@ export interface OptimizeResult {
 export function optimizeAcquisition(acq: AcquisitionFn, domain: Domain, opts: OptimizeOptions): OptimizeResult | null {
   const rng = new Rng(opts.seed);
   const raw = domain.sample(opts.rawSamples, opts.seed);
-  const scores = raw.map((x) => acq.value(x, null));
+  const scores = Array.from(evaluateMany(acq, raw));
   const starts = pickRestarts(scores, opts.restarts, rng).map((i) => raw[i]);
   for (const x of opts.extraStarts ?? []) starts.push(x);
 
-  const dim = domain.space.dim;
-  const gx = new Float64Array(dim);
   const results: OptimizeResult[] = [];
-  for (const start of starts) {
-    const cats = domain.catsOf(start);
-    let x: Float64Array = Float64Array.from(start);
-    if (domain.k > 0) {
-      const buf = new Float64Array(dim);
-      const res = minimize(
-        (z, gz) => {
-          domain.assemble(z, cats, buf);
-          const v = acq.value(buf, gx);
-          if (!Number.isFinite(v)) {
-            gz.fill(0);
-            return Infinity;
-          }
-          domain.gradZ(gx, gz);
-          for (let j = 0; j < gz.length; j++) gz[j] = -gz[j];
-          return -v;
-        },
-        domain.zOf(start),
-        domain.isBox
-          ? { lower: new Float64Array(domain.k), upper: new Float64Array(domain.k).fill(1), maxIter: opts.maxIter }
-          : { project: (z) => void domain.projectZ(z), maxIter: opts.maxIter },
-      );
-      x = domain.assemble(res.x, cats);
-    }
+  for (const x of refineTogether(acq, domain, starts, opts.maxIter)) {
     const fx = domain.finalize(x);
     if (fx) results.push({ x: fx, value: acq.value(fx, null) });
   }
@@ -73,6 +48,35 @@ export function optimizeAcquisition(acq: AcquisitionFn, domain: Domain, opts: Op
   if (valid.length === 0) return null;
   valid.sort((a, b) => b.value - a.value);
   return polishCategoricals(acq, domain, valid[0]);
+}
+
+/**
+ * Independent L-BFGS runs from every restart, stepped in lockstep so each round of evaluations
+ * shares one blocked pass over the GP's Cholesky factor. Categorical choices stay at their
+ * starting values.
+ */
+function refineTogether(acq: AcquisitionFn, domain: Domain, starts: Float64Array[], maxIter: number): Float64Array[] {
+  const k = domain.k;
+  const cats = starts.map((x) => domain.catsOf(x));
+  if (k === 0 || starts.length === 0) return starts;
+  const dim = domain.space.dim;
+  const gz = new Float64Array(k);
+  const res = minimizeMany(
+    (zs, gzs) => {
+      const xs = zs.map((z, i) => domain.assemble(z, cats[i]));
+      const grads = xs.map(() => new Float64Array(dim));
+      const vals = evaluateManyWithGrad(acq, xs, grads);
+      return zs.map((_, i) => {
+        if (!Number.isFinite(vals[i])) return Infinity;
+        domain.gradZ(grads[i], gz);
+        for (let j = 0; j < k; j++) gzs[i][j] = -gz[j];
+        return -vals[i];
+      });
+    },
+    starts.map((x) => domain.zOf(x)),
+    domain.isBox ? { lower: new Float64Array(k), upper: new Float64Array(k).fill(1), maxIter } : { project: (z) => void domain.projectZ(z), maxIter },
+  );
+  return res.map((rr, i) => domain.assemble(rr.x, cats[i]));
 }
 
 /** Boltzmann sampling without replacement on standardized scores; the best is always kept. */

@@ -1,6 +1,6 @@
 import { GaussianProcess } from '../gp';
 import { dLogH, hEi, logH, logNormCdf, normCdf, normPdf } from '../normal';
-import { AcquisitionFn } from './types';
+import { AcquisitionFn, evaluateMany, evaluateManyWithGrad } from './types';
 
 /**
  * A utility of the Gaussian posterior N(mu, sigma^2) at one point, with its partial derivatives;
@@ -26,6 +26,21 @@ export function posteriorAcquisition(gp: GaussianProcess, utility: Utility): Acq
       const u = utility(p.mean, sigma);
       for (let d = 0; d < gp.dim; d++) grad[d] = u.dMu * gMu[d] + (u.dSigma * gVar[d]) / (2 * sigma);
       return u.value;
+    },
+    values(xs) {
+      const p = gp.predictMany(xs);
+      return p.mean.map((m, i) => utility(m, Math.sqrt(p.variance[i])).value);
+    },
+    valuesWithGrad(xs, grads) {
+      const gm = xs.map(() => new Float64Array(gp.dim));
+      const gv = xs.map(() => new Float64Array(gp.dim));
+      const p = gp.predictWithGradMany(xs, gm, gv);
+      return p.mean.map((m, c) => {
+        const sigma = Math.sqrt(p.variance[c]);
+        const u = utility(m, sigma);
+        for (let d = 0; d < gp.dim; d++) grads[c][d] = u.dMu * gm[c][d] + (u.dSigma * gv[c][d]) / (2 * sigma);
+        return u.value;
+      });
     },
   };
 }
@@ -113,6 +128,26 @@ export function weightByFeasibility(acq: AcquisitionFn, logFeas: AcquisitionFn |
       const p = Math.exp(lp);
       if (grad) for (let d = 0; d < dim; d++) grad[d] = p * grad[d] + a * p * g2[d];
       return a * p;
+    },
+    values(xs) {
+      const a = evaluateMany(acq, xs);
+      const lp = evaluateMany(logFeas, xs);
+      return a.map((v, i) => (isLog ? v + lp[i] : v * Math.exp(lp[i])));
+    },
+    valuesWithGrad(xs, grads) {
+      const a = evaluateManyWithGrad(acq, xs, grads);
+      const g2s = xs.map(() => new Float64Array(dim));
+      const lp = evaluateManyWithGrad(logFeas, xs, g2s);
+      return a.map((v, c) => {
+        const g = grads[c];
+        if (isLog) {
+          for (let d = 0; d < dim; d++) g[d] += g2s[c][d];
+          return v + lp[c];
+        }
+        const p = Math.exp(lp[c]);
+        for (let d = 0; d < dim; d++) g[d] = p * g[d] + v * p * g2s[c][d];
+        return v * p;
+      });
     },
   };
 }
