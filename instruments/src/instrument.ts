@@ -11,10 +11,12 @@ import {
   PROTOCOL_VERSION,
   type StatusMsg,
 } from '@lab/drivers';
-import { BehaviorSubject, combineLatest, map, type Observable } from 'rxjs';
+import { BehaviorSubject, combineLatest, filter, firstValueFrom, map, type Observable, timeout } from 'rxjs';
 import { type ActionCatalog, catalogFor, type InstrumentKind } from './catalog';
 import { checkEnvelope, type Envelope, tighten } from './envelope';
 import { InstrumentUnavailableError, InvalidCommandError } from './errors';
+
+const UNAVAILABLE: ReadonlySet<InstrumentState> = new Set(['offline', 'fault', 'estopped']);
 
 /** Where the command came from: stored with it in the command log. */
 export interface CommandContext {
@@ -123,18 +125,41 @@ export class Instrument {
     const journal = this.options.journal;
     await journal?.beforeSend(command, this.id, options.context ?? {});
     const handle = this.options.link.send(command);
-    handle.accepted.then(
+    const acked = handle.accepted.then(
       (ack) => journal?.onAck(command.cmdId, ack),
       (error: Error) => journal?.onAck(command.cmdId, error),
     );
-    handle.result.then(
-      (result) => journal?.onResult(command.cmdId, result),
-      (error: Error) => {
+    // The result settles only once the journal has it, so nobody acts on a result the log lacks.
+    const result = handle.result.then(
+      async (value) => {
+        await acked;
+        await journal?.onResult(command.cmdId, value);
+        return value;
+      },
+      async (error: Error) => {
         if (error instanceof DeviceTimeoutError) this.localFault.next(error.message);
-        return journal?.onResult(command.cmdId, error);
+        await acked;
+        await journal?.onResult(command.cmdId, error);
+        throw error;
       },
     );
-    return handle;
+    result.catch(() => undefined);
+    return { cmdId: handle.cmdId, accepted: handle.accepted, progress$: handle.progress$, result };
+  }
+
+  /**
+   * Resolve once the instrument is online and not in fault or e-stop; reject with
+   * InstrumentUnavailableError after `timeoutMs`. Lets a campaign ride out a short disconnect.
+   */
+  async whenAvailable(timeoutMs: number): Promise<void> {
+    const usable = (v: InstrumentView): boolean => v.online && !UNAVAILABLE.has(v.state);
+    if (this.latest && usable(this.latest)) return;
+    try {
+      await firstValueFrom(this.view$.pipe(filter(usable), timeout(timeoutMs)));
+    } catch {
+      const view = this.latest;
+      throw new InstrumentUnavailableError(this.id, view?.state ?? 'offline', `${view?.reasons.join(', ') || 'no status'} for ${timeoutMs} ms`);
+    }
   }
 
   /** Send and wait for the terminal result. */
@@ -151,7 +176,7 @@ export class Instrument {
   private assertAvailable(): void {
     const view = this.latest;
     if (!view) return;
-    if (view.state === 'estopped' || view.state === 'fault' || view.state === 'offline') {
+    if (UNAVAILABLE.has(view.state)) {
       throw new InstrumentUnavailableError(this.id, view.state, view.reasons.join(', ') || 'not accepting commands');
     }
   }

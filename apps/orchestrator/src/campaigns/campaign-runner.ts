@@ -25,6 +25,11 @@ export interface RunProgress {
   best: CampaignSummary['best'];
 }
 
+/** How long a step waits for its instrument to come (back) online before the experiment errors. */
+const INSTRUMENT_WAIT_MS = 30_000;
+/** After this many experiments in a row that could not be carried out, the campaign fails instead of burning its budget. */
+const MAX_CONSECUTIVE_ERRORS = 3;
+
 /** Why an experiment ended without objective values. */
 class ExperimentFailed extends Error {
   constructor(
@@ -47,6 +52,7 @@ export class CampaignRunner {
   private readonly experiments: Repository<ExperimentEntity>;
   private readonly measurements: Repository<MeasurementEntity>;
   private best: CampaignSummary['best'] = null;
+  private consecutiveErrors = 0;
   private interrupted = false;
   private sinceImprovement = 0;
 
@@ -180,8 +186,15 @@ export class CampaignRunner {
       const informative = error instanceof ExperimentFailed && error.informative;
       row.objectives = null;
       await this.finishExperiment(row, informative ? 'failed' : 'error', message);
-      if (!informative) this.runtime.events.publish('alert', { level: 'warning', message: `experiment ${index}: ${message}` }, this.id);
+      if (!informative) {
+        this.runtime.events.publish('alert', { level: 'warning', message: `experiment ${index}: ${message}` }, this.id);
+        if (++this.consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
+          throw new Error(`${this.consecutiveErrors} experiments in a row could not be carried out; last: ${message}`);
+        }
+        return;
+      }
     }
+    this.consecutiveErrors = 0;
     const observation = this.toObservation(row);
     if (observation) this.planner.tell([observation]);
     this.track(row);
@@ -203,6 +216,9 @@ export class CampaignRunner {
       await this.pausePoint();
       const instrument = this.runtime.instruments.get(step.instrument);
       if (!instrument) throw new ExperimentFailed(`no instrument '${step.instrument}'`, false);
+      await instrument.whenAvailable(INSTRUMENT_WAIT_MS).catch((error: Error) => {
+        throw new ExperimentFailed(`${step.id}: ${error.message}`, false);
+      });
       const handle = await instrument.send(step.action, resolveTemplates(step.params, scope), {
         issuedBy: `campaign:${this.id}`,
         idempotencyKey: `${this.id}/${row.index}/${step.id}`,
