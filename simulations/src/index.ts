@@ -11,3 +11,7 @@ export { World, type Sample, type Exposure } from './world/world';
 export type { Material } from './world/material';
 export { renderStemFrame, type StemFrameSpec, type StemTruth, type ImagedColumn } from './world/stem-render';
 export { renderSpmFrame, type SpmFrame, type SpmFrameSpec, type SpmChannel } from './world/pfm-render';
+
+// Test helpers for integration tests elsewhere (orchestrator, drivers).
+export { startTestBroker, TestOrchestrator, waitFor, type Exchange } from './testing/mqtt-harness';
+export { startPtyPair, type PtyPair } from './testing/pty-pair';

@@ -107,7 +107,7 @@ function createTwin(kind: TwinSpec['kind'], options: TwinOptions): Twin {
 
 function wireFor(spec: TwinSpec, options: SimulatedLabOptions): DeviceWire {
   if (spec.transport.type === 'serial') {
-    return new SerialDevice({ instrumentId: spec.id, kind: spec.kind, path: spec.transport.path, baudRate: spec.transport.baudRate ?? 115200 });
+    return new SerialDevice({ instrumentId: spec.id, path: spec.transport.path, baudRate: spec.transport.baudRate ?? 115200 });
   }
   if (!options.brokerUrl) throw new Error(`twin '${spec.id}' uses MQTT but no brokerUrl was given`);
   return new MqttDevice({ brokerUrl: options.brokerUrl, instrumentId: spec.id, username: options.mqttUsername, password: options.mqttPassword });

@@ -17,7 +17,7 @@ const recipe = recipeSchema.refine((r) => Math.abs(r.fractions.A + r.fractions.B
  */
 export class RobotTwin extends Twin {
   readonly kind = 'synthesis-robot' as const;
-  readonly model = 'SimSynth R2';
+  readonly model = 'SimSynth-R2';
   private arm: 'parked' | 'moving' | 'halted' = 'parked';
   private furnaceSetpointC?: number;
 

@@ -17,7 +17,7 @@ const point = { xNm: z.number(), yNm: z.number() };
  */
 export class SpmTwin extends MicroscopeTwin {
   readonly kind = 'spm' as const;
-  readonly model = 'SimPFM 3000';
+  readonly model = 'SimPFM-3000';
   private tipEngaged = false;
   private tipXNm = 0;
   private tipYNm = 0;

@@ -17,7 +17,7 @@ const point = { xNm: z.number(), yNm: z.number() };
  */
 export class StemTwin extends MicroscopeTwin {
   readonly kind = 'stem' as const;
-  readonly model = 'SimSTEM 200';
+  readonly model = 'SimSTEM-200';
   private stageXUm = 0;
   private stageYUm = 0;
   private beamXNm: number;

@@ -51,6 +51,7 @@ interface Execution {
  */
 export abstract class Twin implements RunHost {
   abstract readonly kind: 'synthesis-robot' | 'spm' | 'stem';
+  /** One word: it is a field of the serial IDN line. */
   abstract readonly model: string;
   readonly firmware = 'twin-1';
   readonly instrumentId: string;
@@ -90,7 +91,11 @@ export abstract class Twin implements RunHost {
   }
 
   async start(): Promise<void> {
-    await this.options.wire.start({ command: (raw) => this.receive(raw), connected: () => this.publishStatus() });
+    await this.options.wire.start({
+      command: (raw) => this.receive(raw),
+      connected: () => this.publishStatus(),
+      identify: () => `${this.instrumentId} ${this.kind} ${this.model} ${this.firmware}`,
+    });
     this.heartbeat = setInterval(() => this.publishStatus(), this.options.heartbeatS * 1000);
     this.heartbeat.unref();
   }

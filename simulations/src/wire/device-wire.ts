@@ -6,6 +6,8 @@ export interface WireHandlers {
   command(raw: unknown): void;
   /** The connection is (re)established: publish the status now. */
   connected(): void;
+  /** `<instrumentId> <kind> <model> <firmware>`, the answer to the serial `*IDN?`. */
+  identify(): string;
 }
 
 /** The device end of one transport (MQTT topics or a serial line), the same for every twin. */
