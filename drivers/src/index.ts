@@ -7,3 +7,4 @@ export { PendingCommand } from './pending-command';
 export { MqttBus, type MqttBusOptions, type BusWarning } from './mqtt/mqtt-bus';
 export { MqttLink, type MqttLinkOptions } from './mqtt/mqtt-link';
 export { topicOf, parseTopic, TOPIC_ROOT } from './mqtt/topics';
+export { SerialLink, type SerialLinkOptions } from './serial';
