@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatedLab, type SimulatedLabOptions, startSimulatedLab } from '../lab';
 import { startTestBroker, TestOrchestrator } from '../testing/mqtt-harness';
@@ -133,4 +136,20 @@ describe('instrument twins over MQTT', () => {
       },
       { ...labOptions(), instruments: [{ id: 'stem', kind: 'stem', transport: { type: 'mqtt' }, envelope: { doseBudgetEPerA2: { max: 3000 } } }] },
     ));
+
+  it('appends every executed command to the ledger file, start and end', async () => {
+    const ledgerPath = join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger.jsonl');
+    await withLab(
+      async () => {
+        await orch.run('afm', 'describe', {}, { cmdId: 'c-ledger' });
+        await orch.run('afm', 'levitate'); // rejected: never executed
+      },
+      { ...labOptions(), ledgerPath },
+    );
+    const lines = readFileSync(ledgerPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { cmdId: string; status: string });
+    expect(lines.map((l) => [l.cmdId, l.status])).toEqual([
+      ['c-ledger', 'running'],
+      ['c-ledger', 'succeeded'],
+    ]);
+  });
 });

@@ -49,7 +49,7 @@ interface Execution {
  * at a time, control actions, the estop latch, status with heartbeat, fault injection. Subclasses
  * add their actions, safe state and telemetry.
  */
-export abstract class Twin implements RunHost {
+export abstract class Twin {
   abstract readonly kind: 'synthesis-robot' | 'spm' | 'stem';
   /** One word: it is a field of the serial IDN line. */
   abstract readonly model: string;
@@ -149,8 +149,8 @@ export abstract class Twin implements RunHost {
     return this.options.ledger.list(this.instrumentId);
   }
 
-  /** RunHost: every outgoing message passes here, where the fault knobs act. */
-  async send(out: Outgoing): Promise<void> {
+  /** Every outgoing message passes here, where the fault knobs act. */
+  private async send(out: Outgoing): Promise<void> {
     if (this.stopped) return;
     const knobs = this.faultKnobs;
     if (out.type !== 'status' && knobs.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, knobs.latencyMs));
@@ -280,7 +280,8 @@ export abstract class Twin implements RunHost {
   private async execute(execution: Execution, command: CommandMsg, action: AnyAction, params: never): Promise<void> {
     await this.send({ type: 'ack', msg: { v: 1, cmdId: command.cmdId, accepted: true } });
     if (action.exclusive) this.publishStatus();
-    const ctx = new RunContext(this, command.cmdId, command.action, command.params, execution.abort.signal);
+    const host: RunHost = { instrumentId: this.instrumentId, world: this.world, timeScale: this.timeScale, send: (out) => this.send(out) };
+    const ctx = new RunContext(host, command.cmdId, command.action, command.params, execution.abort.signal);
     let outcome: Outcome;
     try {
       ctx.throwIfStopped();
