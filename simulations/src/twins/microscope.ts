@@ -14,7 +14,12 @@ export abstract class MicroscopeTwin extends Twin {
 
   /** Why a sample cannot be put in now (the robot's handover asks), or undefined. */
   sampleRefusal(): string | undefined {
-    return this.state === 'idle' || this.state === 'fault' ? undefined : `${this.instrumentId} is ${this.state}`;
+    return this.state === 'idle' || this.state === 'fault' ? this.exchangeInterlock() : `${this.instrumentId} is ${this.state}`;
+  }
+
+  /** A safety condition that forbids exchanging the sample now (e.g. an engaged SPM tip). */
+  protected exchangeInterlock(): string | undefined {
+    return undefined;
   }
 
   protected override readinessReasons(): string[] {
@@ -25,7 +30,11 @@ export abstract class MicroscopeTwin extends Twin {
     return defineAction({
       params: z.object({ sampleId: z.string().min(1) }),
       exclusive: true,
-      check: (p) => (this.world.sample(p.sampleId) ? undefined : reject('validation', `unknown sample '${p.sampleId}'`, 'sampleId')),
+      check: (p) => {
+        if (!this.world.sample(p.sampleId)) return reject('validation', `unknown sample '${p.sampleId}'`, 'sampleId');
+        const interlock = this.exchangeInterlock();
+        return interlock ? reject('interlock', interlock) : undefined;
+      },
       run: async (ctx, p) => {
         await ctx.phases([['load', this.loadSampleS]]);
         this.world.mount(p.sampleId, this.instrumentId);

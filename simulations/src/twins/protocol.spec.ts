@@ -82,6 +82,7 @@ describe('twins over MQTT: the protocol', () => {
     await orch.run('afm', 'approach');
     const coarse = await orch.run('afm', 'moveTip', { xNm: 9000, yNm: 9000 });
     expect(coarse.ack?.reason?.code).toBe('interlock');
+    expect((await orch.run('afm', 'loadSample', { sampleId: 'ref-weak' })).ack?.reason?.code).toBe('interlock');
     const fine = await orch.run('afm', 'moveTip', { xNm: 600, yNm: 500 });
     expect(fine.result?.status).toBe('succeeded');
   });

@@ -28,8 +28,8 @@ export class SpmTwin extends MicroscopeTwin {
     return this.world.params.spm.loadSampleS;
   }
 
-  override sampleRefusal(): string | undefined {
-    return this.tipEngaged ? 'the tip is engaged; withdraw it first' : super.sampleRefusal();
+  protected override exchangeInterlock(): string | undefined {
+    return this.tipEngaged ? 'the tip is engaged; withdraw it first' : undefined;
   }
 
   protected kindActions(): Record<string, AnyAction> {

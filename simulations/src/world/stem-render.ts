@@ -82,7 +82,9 @@ export function renderStemFrame(world: WorldParams, sample: Sample, frame: StemF
       const colF = (column.xNm - window.x0Nm) / pixelNm - 0.5;
       const rowF = (column.yNm - window.y0Nm) / pixelNm - 0.5;
       if (colF >= -0.5 && colF < n - 0.5 && rowF >= -0.5 && rowF < n - 0.5) {
-        atoms.push({ ...column, col: colF + lineShiftPx[Math.round(rowF)], row: rowF });
+        // An explicit literal: object spread is ~20x slower here and dominated the render time.
+        const { xNm, yNm, species, z, sublattice, vacant, grain } = column;
+        atoms.push({ xNm, yNm, species, z, sublattice, vacant, grain, col: colF + lineShiftPx[Math.round(rowF)], row: rowF });
       }
       if (column.vacant) continue;
       // The Gaussian spot is separable: two short 1-D profiles instead of one exp per pixel.
