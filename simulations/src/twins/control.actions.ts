@@ -7,7 +7,7 @@ export interface ControlSurface {
   describe(): JsonObject;
   cancel(targetCmdId: string): boolean;
   estop(reason: string): void;
-  reset(reason: string): void;
+  reset(): void;
   clearProblem(problem: string): void;
   query(cmdIds: string[]): JsonObject;
 }
@@ -38,8 +38,8 @@ export function controlActions(twin: ControlSurface): Record<string, AnyAction> 
     reset: defineAction({
       params: reason,
       exclusive: false,
-      run: async (_ctx, p) => {
-        twin.reset(p.reason);
+      run: async () => {
+        twin.reset();
         return undefined;
       },
     }),

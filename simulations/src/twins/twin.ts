@@ -4,10 +4,11 @@ import type { DeviceState, JsonObject, Outcome, Outgoing, Rejection, StatusMsg }
 import { hashOf, Rng } from '../world/random';
 import type { World } from '../world/world';
 import { ActionFailure, type AnyAction, reject } from './action';
-import { controlActions, READ_ONLY_ACTIONS } from './control.actions';
+import { controlActions } from './control.actions';
+import { type Execution, ExecutionBook, outcomeOf, type StopReason } from './executions';
 import { type FaultPatch, type FaultSettings, NO_FAULTS } from './faults';
 import type { Ledger, LedgerEntry } from './ledger';
-import { frameFor, type KeptFrame, RunContext, type RunHost } from './run-context';
+import { frameFor, RunContext, type RunHost } from './run-context';
 import { checkEnvelope, type CommandMsg, type Envelope, parseCommand, zodRejection } from './validation';
 
 /** Everything a twin is built from. */
@@ -22,26 +23,6 @@ export interface TwinOptions {
   wire: DeviceWire;
   /** Other twins of the lab, for the robot's handover. */
   peers: (id: string) => Twin | undefined;
-}
-
-/** Why a running command was stopped from outside. */
-interface StopReason {
-  status: 'cancelled' | 'failed';
-  code: string;
-  message: string;
-}
-
-/** One accepted command, shared by every later command with the same idempotency key. */
-interface Execution {
-  readonly cmdId: string;
-  readonly idempotencyKey: string;
-  readonly entry: LedgerEntry;
-  readonly abort: AbortController;
-  stop?: StopReason;
-  outcome?: Outcome;
-  frames: KeptFrame[];
-  readonly done: Promise<Outcome>;
-  settle(outcome: Outcome): void;
 }
 
 /**
@@ -60,8 +41,7 @@ export abstract class Twin {
 
   private actionTable?: Record<string, AnyAction>;
   private running?: Execution;
-  private readonly byKey = new Map<string, Execution>();
-  private readonly byCmdId = new Map<string, Execution>();
+  private readonly book: ExecutionBook;
   private latchReason?: string;
   private faultMessage?: string;
   private readonly openProblems = new Set<string>();
@@ -77,6 +57,7 @@ export abstract class Twin {
     this.world = options.world;
     this.timeScale = options.timeScale;
     this.faultRng = new Rng(hashOf('faults', options.world.seed, options.id));
+    this.book = new ExecutionBook(options.id, options.ledger);
     options.world.onMove((instrumentId) => instrumentId === this.instrumentId && this.publishStatus());
   }
 
@@ -184,12 +165,12 @@ export abstract class Twin {
         describe: () => this.describe(),
         cancel: (target) => this.cancel(target),
         estop: (reason) => this.estop(reason),
-        reset: (reason) => this.reset(reason),
+        reset: () => this.reset(),
         clearProblem: (problem) => {
           this.openProblems.delete(problem);
           this.publishStatus();
         },
-        query: (cmdIds) => this.query(cmdIds),
+        query: (cmdIds) => this.book.query(cmdIds),
       }),
       ...this.kindActions(),
     };
@@ -224,13 +205,14 @@ export abstract class Twin {
     const parsed = parseCommand(raw);
     if ('rejection' in parsed) return void this.send({ type: 'ack', msg: { v: 1, cmdId, accepted: false, reason: parsed.rejection } });
     const command = parsed.command;
-    const prior = READ_ONLY_ACTIONS.has(command.action) ? undefined : this.byKey.get(command.idempotencyKey);
+    const prior = this.book.priorOf(command);
     if (prior) return void this.replay(prior, command.cmdId);
     const action = this.actions[command.action];
     const verdict = action ? this.admit(command, action) : { rejection: reject('unsupported', `unknown action '${command.action}'`, 'action') };
     if ('rejection' in verdict) return void this.send({ type: 'ack', msg: { v: 1, cmdId, accepted: false, reason: verdict.rejection } });
     // Registered before any await: a second command arriving meanwhile sees `busy` or its duplicate.
-    const execution = this.begin(command, action.exclusive);
+    const execution = this.book.begin(command);
+    if (action.exclusive) this.running = execution;
     void this.execute(execution, command, action, verdict.params);
   }
 
@@ -257,26 +239,6 @@ export abstract class Twin {
     return refused ? { rejection: refused } : { params };
   }
 
-  private begin(command: CommandMsg, exclusive: boolean): Execution {
-    let settle: (outcome: Outcome) => void = () => undefined;
-    const done = new Promise<Outcome>((resolve) => (settle = resolve));
-    const entry: LedgerEntry = {
-      instrumentId: this.instrumentId,
-      cmdId: command.cmdId,
-      idempotencyKey: command.idempotencyKey,
-      action: command.action,
-      params: command.params,
-      startedAtMs: Date.now(),
-      status: 'running',
-    };
-    const execution: Execution = { cmdId: command.cmdId, idempotencyKey: command.idempotencyKey, entry, abort: new AbortController(), frames: [], done, settle };
-    if (!READ_ONLY_ACTIONS.has(command.action)) this.byKey.set(command.idempotencyKey, execution);
-    this.byCmdId.set(command.cmdId, execution);
-    this.options.ledger.started(entry);
-    if (exclusive) this.running = execution;
-    return execution;
-  }
-
   private async execute(execution: Execution, command: CommandMsg, action: AnyAction, params: never): Promise<void> {
     await this.send({ type: 'ack', msg: { v: 1, cmdId: command.cmdId, accepted: true } });
     if (action.exclusive) this.publishStatus();
@@ -285,6 +247,7 @@ export abstract class Twin {
     let outcome: Outcome;
     try {
       ctx.throwIfStopped();
+      // The `stuck` fault: wait for nothing but a cancel, estop or fault.
       if (action.exclusive && this.faultKnobs.stuck) await new Promise((_, fail) => ctx.signal.addEventListener('abort', () => fail(ctx.signal.reason)));
       const outputs = await action.run(ctx, params);
       ctx.throwIfStopped();
@@ -293,18 +256,15 @@ export abstract class Twin {
     } catch (error) {
       outcome = outcomeOf(error, execution.stop);
     }
-    execution.outcome = outcome;
-    Object.assign(execution.entry, { status: outcome.status, outputs: outcome.outputs, errorCode: outcome.error?.code, finishedAtMs: outcome.finishedAtMs });
-    this.options.ledger.finished(execution.entry);
     if (this.running === execution) this.running = undefined;
-    execution.settle(outcome);
+    this.book.finish(execution, outcome);
     await this.send({ type: 'result', msg: { v: 1, cmdId: command.cmdId, ...outcome } });
     if (action.exclusive) this.publishStatus();
   }
 
   /** A repeated idempotency key: never run again; answer with the first command's result under the new cmdId. */
   private async replay(execution: Execution, cmdId: string): Promise<void> {
-    this.byCmdId.set(cmdId, execution);
+    this.book.alias(cmdId, execution);
     await this.send({ type: 'ack', msg: { v: 1, cmdId, accepted: true, duplicate: true } });
     const outcome = await execution.done;
     for (const frame of execution.frames) await this.send({ type: 'data', frame: frameFor(frame, cmdId) });
@@ -333,7 +293,7 @@ export abstract class Twin {
   }
 
   private cancel(targetCmdId: string): boolean {
-    const target = this.byCmdId.get(targetCmdId);
+    const target = this.book.get(targetCmdId);
     if (!target || target !== this.running) return false;
     return this.stopRunning({ status: 'cancelled', code: 'cancelled', message: `cancelled by request` });
   }
@@ -345,30 +305,10 @@ export abstract class Twin {
     this.publishStatus();
   }
 
-  private reset(_reason: string): void {
+  /** The reason itself is on record in the ledger, with the reset command. */
+  private reset(): void {
     this.latchReason = undefined;
     this.faultMessage = undefined;
     this.publishStatus();
   }
-
-  private query(cmdIds: string[]): JsonObject {
-    const commands: JsonObject = {};
-    for (const cmdId of cmdIds) {
-      const execution = this.byCmdId.get(cmdId);
-      const outcome = execution?.outcome;
-      commands[cmdId] = !execution
-        ? { status: 'unknown' }
-        : outcome
-          ? { status: outcome.status, idempotencyKey: execution.idempotencyKey, result: { v: 1, cmdId, ...outcome } }
-          : { status: 'running', idempotencyKey: execution.idempotencyKey };
-    }
-    return { commands };
-  }
-}
-
-function outcomeOf(error: unknown, stop: StopReason | undefined): Outcome {
-  const finishedAtMs = Date.now();
-  if (stop) return { status: stop.status, error: { code: stop.code, message: stop.message }, finishedAtMs };
-  if (error instanceof ActionFailure) return { status: 'failed', error: { code: error.code, message: error.message }, finishedAtMs };
-  return { status: 'failed', error: { code: 'internal', message: error instanceof Error ? error.message : String(error) }, finishedAtMs };
 }
