@@ -28,7 +28,7 @@ export interface FitOptions {
 const SQRT2 = Math.SQRT2;
 const SQRT3 = Math.sqrt(3);
 const LOG_2PI = Math.log(2 * Math.PI);
-const NOISE_PRIOR = { loc: -4, scale: 1 };
+const NOISE_PRIOR = { loc: Math.log(1e-4) + 1.5 * 1.5, scale: 1.5 };
 const LOG_LS_BOUNDS: [number, number] = [Math.log(5e-3), Math.log(1e3)];
 const LOG_OS_BOUNDS: [number, number] = [Math.log(0.05), Math.log(20)];
 const MEAN_BOUNDS: [number, number] = [-5, 5];

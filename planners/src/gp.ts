@@ -293,6 +293,29 @@ export class GaussianProcess {
     return out;
   }
 
+  /** Prior covariance outputscale * k(a, b). */
+  kernelAt(a: ArrayLike<number>, b: ArrayLike<number>): number {
+    let r2 = 0;
+    for (let d = 0; d < this.dim; d++) r2 += (a[d] - b[d]) ** 2 * this.invLs2[d];
+    return this.outputscale * kernelValue(this.kernel, r2);
+  }
+
+  /** L^{-1} K(X, xs) as an n x m row-major block ("whitened" cross-covariances). */
+  whiten(xs: readonly ArrayLike<number>[]): Float64Array {
+    const n = this.n;
+    const m = xs.length;
+    const V = new Float64Array(n * m);
+    for (let c = 0; c < m; c++) for (let i = 0; i < n; i++) V[i * m + c] = this.outputscale * kernelValue(this.kernel, scaledDist2(this.X, i, xs[c], this.invLs2));
+    return this.chol.solveLowerMany(V, m);
+  }
+
+  /** Posterior mean at many points given their whitened cross-covariances (column c of V). */
+  meanFromWhitened(V: Float64Array, m: number): Float64Array {
+    const mean = new Float64Array(m).fill(this.mean);
+    for (let i = 0; i < this.n; i++) for (let c = 0; c < m; c++) mean[c] += V[i * m + c] * this.beta[i];
+    return mean;
+  }
+
   /** K^{-1} k(X, x): how much each training target contributes to the posterior mean at x. */
   weights(x: ArrayLike<number>): Float64Array {
     const w = Float64Array.from(this.crossCov(x, this.scratchK).subarray(0, this.n));

@@ -9,6 +9,8 @@
  *   LogEI of the distance to the target.
  * - `'gp-ucb'`: GP + upper confidence bound (option `beta`, default 2).
  * - `'gp-pi'`: GP + log probability of improvement.
+ * - `'gp-nei'`: GP + log noisy expected improvement (qLogNEI, quasi-Monte-Carlo over the joint
+ *   posterior of the measured points): use when measurements are noisy.
  * - `'sobol'`: centre point then scrambled Sobol forever (space-filling baseline).
  * - `'random'`: initial design then uniform random points (baseline, not Bayesian optimization).
  *
@@ -46,6 +48,8 @@ function build(config: PlannerConfig): BasePlanner {
       return new BayesPlanner(config, resolveGp(config.options, nParams), 'ucb');
     case 'gp-pi':
       return new BayesPlanner(config, resolveGp(config.options, nParams), 'logpi');
+    case 'gp-nei':
+      return new BayesPlanner(config, resolveGp(config.options, nParams), 'qlognei');
     case 'sobol':
       return new SobolPlanner(config, resolveCommon(config.options, nParams));
     case 'random':

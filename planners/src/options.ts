@@ -33,7 +33,7 @@ export interface GpOptions extends CommonOptions {
 
 const DEFAULT_GP: Omit<GpOptions, 'initialDesign'> = {
   design: 'sobol',
-  kernel: 'matern52',
+  kernel: 'rbf',
   rawSamples: 1024,
   restarts: 20,
   maxIter: 200,
@@ -68,7 +68,7 @@ export function resolveGp(options: Record<string, unknown> | undefined, paramete
   return {
     ...DEFAULT_GP,
     ...resolveCommon(o, parameterCount),
-    kernel: o.kernel === 'rbf' ? 'rbf' : 'matern52',
+    kernel: o.kernel === 'matern52' ? 'matern52' : 'rbf',
     rawSamples: Math.max(1, Math.floor(num(o, 'rawSamples', DEFAULT_GP.rawSamples))),
     restarts: Math.max(1, Math.floor(num(o, 'restarts', DEFAULT_GP.restarts))),
     maxIter: Math.max(1, Math.floor(num(o, 'maxIter', DEFAULT_GP.maxIter))),

@@ -124,4 +124,9 @@ export interface SteerablePlanner extends Planner {
   updateSpace(space: SearchSpaceSpec): void;
   /** Refit the model's hyperparameters now (e.g. while the instrument is busy), off the ask hot path. */
   refit(): void;
+  /**
+   * The best point measured so far: by posterior mean for model-based kinds (robust to noise),
+   * by observed value otherwise. Null before any successful observation.
+   */
+  recommend(): Proposal | null;
 }

@@ -111,6 +111,24 @@ export abstract class BasePlanner implements SteerablePlanner {
 
   refit(): void {}
 
+  recommend(): Proposal | null {
+    const objective = this.cfg.objectives[0];
+    let best: { o: Observation; score: number } | null = null;
+    for (const o of this.active()) {
+      const v = o.values?.[objective.name];
+      if (o.failed || v === undefined || !Number.isFinite(v)) continue;
+      const score = objective.direction === 'maximize' ? v : objective.direction === 'minimize' ? -v : -Math.abs(v - (objective.target ?? 0));
+      if (!best || score > best.score) best = { o, score };
+    }
+    if (!best) return null;
+    return {
+      point: structuredClone(best.o.point),
+      predicted: { [objective.name]: { mean: best.o.values![objective.name], sd: 0 } },
+      acquisition: 0,
+      explanation: designExplanation(this.space, `recommendation: best observed ${objective.name} (observation ${best.o.id})`, 1, null),
+    };
+  }
+
   /** Observations that count: not excluded. */
   protected active(): Observation[] {
     return this.observations.filter((o) => !this.excluded.has(o.id));

@@ -1,4 +1,5 @@
 import { logEi, logPi, logTargetEi, posteriorAcquisition, ucb, Utility, weightByFeasibility } from '../acquisition/analytic';
+import { qLogNoisyEi } from '../acquisition/qlognei';
 import { AcquisitionFn } from '../acquisition/types';
 import { influentialObservations, relevanceFromLengthscales, shapleyShares } from '../explain';
 import { logSuccessProbability, successProbability } from '../feasibility';
@@ -24,7 +25,7 @@ function typicalPosterior(gp: GaussianProcess, xs: Float64Array[]): { mean: numb
   return { mean, sd };
 }
 
-export type SingleObjectiveAcquisition = 'logei' | 'ucb' | 'logpi';
+export type SingleObjectiveAcquisition = 'logei' | 'ucb' | 'logpi' | 'qlognei';
 
 interface BayesInternals {
   objective: SurrogateState | null;
@@ -96,6 +97,36 @@ export class BayesPlanner extends BasePlanner {
     if (f) this.feasibility.model(f, true);
   }
 
+  /** The measured point with the best posterior mean: robust to measurement noise. */
+  override recommend(): Proposal | null {
+    const rows = this.rows();
+    if (rows.length < 2) return super.recommend();
+    const gp = this.surrogate.model(rows);
+    const means = gp.trainingMeans();
+    let best = 0;
+    for (let i = 1; i < rows.length; i++) {
+      const better = this.objective.direction === 'target' ? Math.abs(means[i] - this.surrogate.scale(this.objective.target ?? 0)) < Math.abs(means[best] - this.surrogate.scale(this.objective.target ?? 0)) : means[i] > means[best];
+      if (better) best = i;
+    }
+    const obs = this.active().find((o) => o.id === rows[best].id)!;
+    const post = gp.predict(rows[best].x);
+    const own = this.surrogate.unscale(post.mean, Math.sqrt(post.variance));
+    const mean = this.objective.direction === 'target' ? own.mean : this.sign * own.mean;
+    return {
+      point: structuredClone(obs.point),
+      predicted: { [this.objective.name]: { mean, sd: own.sd } },
+      acquisition: 0,
+      explanation: {
+        exploitShare: 1,
+        exploreShare: 0,
+        relevance: relevanceFromLengthscales(this.space, gp.hyper.logLengthscales),
+        influential: influentialObservations(gp, rows.map((r) => r.id), rows[best].x),
+        feasibility: 1,
+        reason: `recommendation: best posterior mean among measured points (observation ${obs.id}), ${this.objective.name} ${mean.toPrecision(5)} +- ${own.sd.toPrecision(3)}`,
+      },
+    };
+  }
+
   protected propose(k: number, ctx: AskContext): Proposal[] {
     const rows = this.rows();
     const distinct = new Set(rows.map((r) => r.y)).size;
@@ -121,7 +152,11 @@ export class BayesPlanner extends BasePlanner {
 
     const out: Proposal[] = [];
     for (let j = 0; j < k; j++) {
-      const acq: AcquisitionFn = weightByFeasibility(posteriorAcquisition(fantasy, utility), logFeas, gp.dim, this.acquisition !== 'ucb');
+      const base =
+        this.acquisition === 'qlognei' && this.objective.direction !== 'target'
+          ? qLogNoisyEi(fantasy, rows.map((r) => r.x), { samples: this.opts.mcSamples, seed: mixSeed(ctx.seed, j, 0x4e1) })
+          : posteriorAcquisition(fantasy, utility);
+      const acq: AcquisitionFn = weightByFeasibility(base, logFeas, gp.dim, this.acquisition !== 'ucb');
       const res = optimizeAcquisition(acq, ctx.domain, {
         rawSamples: this.opts.rawSamples,
         restarts: this.opts.restarts,
@@ -154,7 +189,7 @@ export class BayesPlanner extends BasePlanner {
     const typical = typicalPosterior(gp, ctx.domain.sample(64, mixSeed(ctx.seed, 0x7e)));
     const split = shapleyShares((m, s) => utility(m, s).value, post.mean, sigma, typical.mean, typical.sd);
     const feasibility = feasGp ? successProbability(feasGp, x) : 1;
-    const label = { logei: 'log expected improvement', ucb: 'upper confidence bound', logpi: 'log probability of improvement' }[this.acquisition];
+    const label = { logei: 'log expected improvement', ucb: 'upper confidence bound', logpi: 'log probability of improvement', qlognei: 'log noisy expected improvement' }[this.acquisition];
     const pendingNote = ctx.pending.length > 0 ? `, ${ctx.pending.length} pending point(s) fantasized` : '';
     return {
       point: this.decode(x, ctx.fixed),
