@@ -43,3 +43,9 @@ export class ActionFailure extends Error {
 }
 
 export const reject = (code: Rejection['code'], message: string, field?: string): Rejection => ({ code, message, ...(field ? { field } : {}) });
+
+/** The first coordinate outside the instrument's scan range [0, rangeNm], as a rejection naming its field. */
+export function outsideScanRange(rangeNm: number, coordinates: ReadonlyArray<readonly [field: string, valueNm: number]>): Rejection | undefined {
+  const outside = coordinates.find(([, valueNm]) => valueNm < 0 || valueNm > rangeNm);
+  return outside && reject('validation', `${outside[0]} ${outside[1]} is outside the scan range [0, ${rangeNm}] nm`, outside[0]);
+}

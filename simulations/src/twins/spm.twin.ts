@@ -3,7 +3,7 @@ import type { JsonObject } from '../wire/messages';
 import { renderSpmFrame, type SpmChannel } from '../world/pfm-render';
 import { hysteresisLoop, ivCurve, PfmSurface } from '../world/pfm';
 import { hashOf, Rng } from '../world/random';
-import { type AnyAction, defineAction, reject } from './action';
+import { type AnyAction, defineAction, outsideScanRange, reject } from './action';
 import { MicroscopeTwin } from './microscope';
 import type { RunContext } from './run-context';
 
@@ -35,9 +35,7 @@ export class SpmTwin extends MicroscopeTwin {
   protected kindActions(): Record<string, AnyAction> {
     const spm = this.world.params.spm;
     const rangeNm = spm.scanRangeNm;
-    const inRange = (field: string, valueNm: number) =>
-      valueNm < 0 || valueNm > rangeNm ? reject('validation', `${field} ${valueNm} is outside the scan range [0, ${rangeNm}]`, field) : undefined;
-    const pointCheck = (p: { xNm: number; yNm: number }) => inRange('xNm', p.xNm) ?? inRange('yNm', p.yNm);
+    const pointCheck = (p: { xNm: number; yNm: number }) => outsideScanRange(rangeNm, [['xNm', p.xNm], ['yNm', p.yNm]]);
     const spectroscopy = { ...point, vMaxV: z.number().positive() };
     return {
       loadSample: this.loadSampleAction(),
@@ -96,8 +94,8 @@ export class SpmTwin extends MicroscopeTwin {
         check: (p) => {
           const angle = (p.angleDeg * Math.PI) / 180;
           const halfNm = (p.sizeNm * (Math.abs(Math.cos(angle)) + Math.abs(Math.sin(angle)))) / 2;
-          const outside = [p.xNm - halfNm, p.yNm - halfNm, p.xNm + halfNm, p.yNm + halfNm].some((v) => v < 0 || v > rangeNm);
-          return pointCheck(p) ?? (outside ? reject('validation', `the frame leaves the scan range [0, ${rangeNm}] nm`, 'sizeNm') : undefined);
+          const corners = [p.xNm - halfNm, p.yNm - halfNm, p.xNm + halfNm, p.yNm + halfNm].map((v) => ['sizeNm', v] as const);
+          return pointCheck(p) ?? outsideScanRange(rangeNm, corners);
         },
         run: async (ctx, p) => {
           await this.engage(ctx, [['scan', (2 * p.pixels) / p.lineRateHz]]);

@@ -5,7 +5,7 @@ import { hashOf, Rng } from '../world/random';
 import { overlaps, type Window } from '../world/stem-lattice';
 import { frameDoseEPerA2, frameWindow, renderStemFrame } from '../world/stem-render';
 import type { Sample } from '../world/world';
-import { ActionFailure, type AnyAction, type Derived, defineAction, reject } from './action';
+import { ActionFailure, type AnyAction, type Derived, defineAction, outsideScanRange, reject } from './action';
 import { MicroscopeTwin } from './microscope';
 
 const point = { xNm: z.number(), yNm: z.number() };
@@ -38,9 +38,7 @@ export class StemTwin extends MicroscopeTwin {
   protected kindActions(): Record<string, AnyAction> {
     const stem = this.world.params.stem;
     const rangeNm = stem.scanRangeNm;
-    const inRange = (field: string, valueNm: number) =>
-      valueNm < 0 || valueNm > rangeNm ? reject('validation', `${field} ${valueNm} is outside the scan range [0, ${rangeNm}]`, field) : undefined;
-    const pointCheck = (p: { xNm: number; yNm: number }) => inRange('xNm', p.xNm) ?? inRange('yNm', p.yNm);
+    const pointCheck = (p: { xNm: number; yNm: number }) => outsideScanRange(rangeNm, [['xNm', p.xNm], ['yNm', p.yNm]]);
     return {
       loadSample: this.loadSampleAction(),
       scan: defineAction({
@@ -62,7 +60,12 @@ export class StemTwin extends MicroscopeTwin {
           ];
         },
         check: (p) =>
-          inRange('xNm', p.xNm - p.fovNm / 2) ?? inRange('xNm', p.xNm + p.fovNm / 2) ?? inRange('yNm', p.yNm - p.fovNm / 2) ?? inRange('yNm', p.yNm + p.fovNm / 2),
+          outsideScanRange(rangeNm, [
+            ['xNm', p.xNm - p.fovNm / 2],
+            ['xNm', p.xNm + p.fovNm / 2],
+            ['yNm', p.yNm - p.fovNm / 2],
+            ['yNm', p.yNm + p.fovNm / 2],
+          ]),
         run: async (ctx, p) => {
           this.blanked = false;
           await ctx.phases([['scan', (p.pixels * p.pixels * p.dwellUs) / 1e6 + stem.flybackS]]);

@@ -145,6 +145,7 @@ const spm = section({
     grooveDepthNm: n(3),
     grooveWidthNm: n(8),
     roughnessNm: n(0.4),
+    roughnessLengthNm: n(20),
     noiseNm: n(0.1),
   }),
   amplitudeNoisePm: n(1),
@@ -179,6 +180,8 @@ const stem = section({
   /** Fraction of the beam scattered onto the HAADF detector by the heaviest column. */
   haadfCollection: n(0.03),
   haadfBackground: n(0.02),
+  /** Low-magnification frames: grain boundaries are darker by up to this fraction. */
+  boundaryContrast: fraction(0.3),
   bfContrast: n(0.5),
   /** Dose at which a column has a 63 % chance to have been knocked out. */
   damageDoseEPerA2: n(2e6),

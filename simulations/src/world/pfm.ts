@@ -61,7 +61,7 @@ export class PfmSurface {
     const level = topo.grainHeightNm * hash01(this.grainSeed, hit.cellX, hit.cellY, 4);
     const boundaryNm = ((hit.secondNearest - hit.nearest) * size) / 2;
     const groove = topo.grooveDepthNm * Math.exp(-boundaryNm / topo.grooveWidthNm);
-    return level - groove + topo.roughnessNm * fbm(this.roughSeed, xNm / 20, yNm / 20, 2);
+    return level - groove + topo.roughnessNm * fbm(this.roughSeed, xNm / topo.roughnessLengthNm, yNm / topo.roughnessLengthNm, 2);
   }
 
   /** Local switching parameters, the hidden relation a planner has to learn. */
