@@ -56,12 +56,14 @@ export class SerialLink implements InstrumentLink {
     this.instrumentId = options.instrumentId;
     this.retryMs = options.reconnect?.initialMs ?? 250;
     this.status.next(offlineStatus(this.instrumentId, 'no status yet'));
-    const silenceMs = 3 * (options.heartbeatS ?? 2) * 1000;
+    const heartbeatMs = (options.heartbeatS ?? 2) * 1000;
     this.watchdog = setInterval(() => {
-      if (this.port && this.state.value === 'connected' && Date.now() - this.lastHeardMs > silenceMs) {
-        this.lineLost(`no message for ${silenceMs} ms`);
-      }
-    }, Math.max(50, silenceMs / 6));
+      if (!this.port || this.state.value !== 'connected') return;
+      const silentMs = Date.now() - this.lastHeardMs;
+      if (silentMs > 3 * heartbeatMs) return this.lineLost(`no message for ${3 * heartbeatMs} ms`);
+      // A missed heartbeat: probe. Writing is what reveals a vanished port (a read-only port never errors).
+      if (silentMs > 1.5 * heartbeatMs) this.write(encodeLine('*IDN?'));
+    }, Math.max(50, heartbeatMs / 2));
     this.watchdog.unref();
     void this.open();
   }

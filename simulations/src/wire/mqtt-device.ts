@@ -65,8 +65,17 @@ export class MqttDevice implements DeviceWire {
     });
     client.on('error', () => undefined); // reconnects on its own; errors surface as offline status
     await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
+      const failed = (error: Error): void => {
+        client.off('connect', connected);
+        client.end(true); // no background reconnects for a twin that failed to start
+        reject(error);
+      };
+      const connected = (): void => {
+        client.off('error', failed);
+        resolve();
+      };
+      client.once('connect', connected);
+      client.once('error', failed);
     });
   }
 
