@@ -40,8 +40,10 @@ export class PendingCommand implements CommandHandle {
       this.resolveResult = resolve;
       this.rejectResult = reject;
     });
-    // Callers often await only `result`; keep an unobserved ack rejection from crashing the process.
+    // A caller may await only one of the two (or neither, for fire-and-forget control commands);
+    // an unobserved rejection must not crash the process. Awaiting callers still see it.
     this.accepted.catch(() => undefined);
+    this.result.catch(() => undefined);
     const resultWaitMs = Math.max(0, command.deadlineMs - nowMs);
     const ackWaitMs = Math.min(ackTimeoutMs, resultWaitMs);
     this.timers.push(
