@@ -14,6 +14,13 @@ export function relevanceFromLengthscales(space: EncodedSpace, logLengthscales: 
   return Object.fromEntries(space.params.map((p, i) => [p.spec.name, raw[i] / total]));
 }
 
+/** Relevance of named model inputs (candidate features) from their lengthscales, normalized. */
+export function relevanceByInput(names: readonly string[], logLengthscales: readonly number[]): Record<string, number> {
+  const raw = names.map((_, j) => Math.exp(-logLengthscales[j]));
+  const total = raw.reduce((a, b) => a + b, 0) || 1;
+  return Object.fromEntries(names.map((n, j) => [n, raw[j] / total]));
+}
+
 /**
  * Observations that weigh most on the posterior mean at x: the kriging weights K^{-1} k(X, x),
  * reported as shares of their total absolute value, heaviest first.

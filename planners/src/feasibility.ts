@@ -18,14 +18,14 @@ export function logSuccessProbability(gp: GaussianProcess): AcquisitionFn {
     value(x, grad) {
       if (!grad) {
         const p = gp.predict(x);
-        return logNormCdf((SLOPE * p.mean) / Math.sqrt(1 + SLOPE * SLOPE * p.variance));
+        return logProbit(p.mean, p.variance);
       }
       const p = gp.predictWithGrad(x, gMu, gVar);
       return probitWithGrad(p.mean, p.variance, gMu, gVar, grad);
     },
     values(xs) {
       const p = gp.predictMany(xs);
-      return p.mean.map((m, i) => logNormCdf((SLOPE * m) / Math.sqrt(1 + SLOPE * SLOPE * p.variance[i])));
+      return p.mean.map((m, i) => logProbit(m, p.variance[i]));
     },
     valuesWithGrad(xs, grads) {
       const gm = xs.map(() => new Float64Array(gp.dim));
@@ -46,7 +46,12 @@ function probitWithGrad(mean: number, variance: number, gMu: Float64Array, gVar:
   return lp;
 }
 
+/** log P(success) from the label GP's posterior mean and variance at a point. */
+export function logProbit(mean: number, variance: number): number {
+  return logNormCdf((SLOPE * mean) / Math.sqrt(1 + SLOPE * SLOPE * variance));
+}
+
 export function successProbability(gp: GaussianProcess, x: ArrayLike<number>): number {
   const p = gp.predict(x);
-  return Math.exp(logNormCdf((SLOPE * p.mean) / Math.sqrt(1 + SLOPE * SLOPE * p.variance)));
+  return Math.exp(logProbit(p.mean, p.variance));
 }

@@ -139,6 +139,11 @@ export class GaussianProcess {
     this.scratchW = new Float64Array(cap);
   }
 
+  /** Entry i of L^{-1}(y - m). */
+  betaAt(i: number): number {
+    return this.beta[i];
+  }
+
   /** K^{-1}(y - m). */
   get alpha(): Float64Array {
     if (!this.alphaCache) this.alphaCache = this.chol.solveUpper(Float64Array.from(this.beta.subarray(0, this.n)));

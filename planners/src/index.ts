@@ -11,6 +11,10 @@
  * - `'gp-pi'`: GP + log probability of improvement.
  * - `'gp-nei'`: GP + log noisy expected improvement (qLogNEI, quasi-Monte-Carlo over the joint
  *   posterior of the measured points): use when measurements are noisy.
+ * - `'active-learning'`: GP + posterior variance (uncertainty sampling, default) or, with option
+ *   `acquisition: 'integrated-variance'`, the reduction of the posterior variance integrated over
+ *   the candidates (or a 1024-point Sobol discretization of a continuous space). Learns the whole
+ *   response surface rather than its optimum.
  * - `'sobol'`: centre point then scrambled Sobol forever (space-filling baseline).
  * - `'random'`: initial design then uniform random points (baseline, not Bayesian optimization).
  *
@@ -50,6 +54,8 @@ function build(config: PlannerConfig): BasePlanner {
       return new BayesPlanner(config, resolveGp(config.options, nParams), 'logpi');
     case 'gp-nei':
       return new BayesPlanner(config, resolveGp(config.options, nParams), 'qlognei');
+    case 'active-learning':
+      return new BayesPlanner(config, resolveGp(config.options, nParams), config.options?.acquisition === 'integrated-variance' ? 'integrated-variance' : 'variance');
     case 'sobol':
       return new SobolPlanner(config, resolveCommon(config.options, nParams));
     case 'random':

@@ -24,8 +24,10 @@ export interface SurrogateState {
 
 export interface SurrogateOptions {
   kernel: KernelKind;
-  /** Refit every k new rows; 'auto' = every row below 80, then every n/40. */
+  /** Refit every k new rows; 'auto' = every row below 50 rows, then every refitFraction * n. */
   refitEvery: number | 'auto';
+  /** Growth of the data that triggers an automatic refit beyond 50 rows (e.g. 0.025 = 2.5%). */
+  refitFraction: number;
   /** Fit hyperparameters on at most this many rows (a seeded random subset). */
   fitSubsample: number;
   minNoise: number;
@@ -59,7 +61,7 @@ export class Surrogate {
 
   needsRefit(n: number): boolean {
     if (!this.state) return true;
-    const every = this.opts.refitEvery === 'auto' ? Math.max(1, Math.floor(n / 40)) : Math.max(1, this.opts.refitEvery);
+    const every = this.opts.refitEvery === 'auto' ? (n < 50 ? 1 : Math.ceil(this.opts.refitFraction * n)) : Math.max(1, this.opts.refitEvery);
     return n - this.state.fitN >= every || n < this.state.fitN;
   }
 

@@ -17,7 +17,7 @@ export interface GpOptions extends CommonOptions {
   restarts: number;
   /** L-BFGS iterations per restart. */
   maxIter: number;
-  /** Refit hyperparameters every k observations, or 'auto' (every one below 80, then every n/40). */
+  /** Refit hyperparameters every k observations, or 'auto' (every one below 50, then as the data grows by 2.5%; 25% for active learning). */
   refitEvery: number | 'auto';
   /** Hyperparameters are fitted on at most this many observations (seeded random subset). */
   fitSubsample: number;

@@ -111,6 +111,9 @@ export function validatePlannerConfig(config: PlannerConfig): string[] {
       const v = o[key];
       if (v !== undefined && (!isNum(v) || v < 0)) errors.push(`options.${key} must be a non-negative number`);
     }
+    if (config.kind === 'active-learning' && o.acquisition !== undefined && o.acquisition !== 'variance' && o.acquisition !== 'integrated-variance') {
+      errors.push(`options.acquisition of 'active-learning' must be 'variance' or 'integrated-variance'`);
+    }
     if (o.refitEvery !== undefined && o.refitEvery !== 'auto' && (!isNum(o.refitEvery) || o.refitEvery < 1)) errors.push(`options.refitEvery must be 'auto' or a number >= 1`);
   }
   return errors;

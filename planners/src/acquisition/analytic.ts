@@ -54,6 +54,9 @@ export function logEi(best: number): Utility {
   };
 }
 
+/** log of the posterior variance: uncertainty sampling for active learning. */
+export const logVariance: Utility = (_mu, sigma) => ({ value: 2 * Math.log(sigma), dMu: 0, dSigma: 2 / sigma });
+
 /** Upper confidence bound mu + sqrt(beta) sigma. */
 export function ucb(beta: number): Utility {
   const s = Math.sqrt(beta);

@@ -1,3 +1,4 @@
+import { CandidateSet } from '../candidates';
 import { InitialDesign } from '../design';
 import { Domain } from '../domain';
 import { designExplanation } from '../explain';
@@ -27,6 +28,8 @@ export interface AskContext {
 export abstract class BasePlanner implements SteerablePlanner {
   protected cfg: PlannerConfig;
   protected space: EncodedSpace;
+  /** Non-null in candidate-set mode. */
+  protected candidates: CandidateSet | null;
   protected observations: Observation[] = [];
   protected excluded = new Set<string>();
   private readonly domains = new Map<string, Domain>();
@@ -38,6 +41,7 @@ export abstract class BasePlanner implements SteerablePlanner {
   ) {
     this.cfg = structuredClone(config);
     this.space = new EncodedSpace(this.cfg.space);
+    this.candidates = this.cfg.space.candidates ? new CandidateSet(this.space, this.cfg.space.candidates) : null;
   }
 
   get config(): PlannerConfig {
@@ -50,12 +54,12 @@ export abstract class BasePlanner implements SteerablePlanner {
     const fixed: Partial<Point> = {};
     for (const [name, v] of Object.entries(opts.fixed ?? {})) if (v !== undefined && this.space.byName.has(name)) fixed[name] = v;
     const domain = this.domain(fixed);
-    if (domain.infeasible) throw new Error(`planner: ${domain.infeasible}`);
+    if (domain.infeasible && !this.candidates) throw new Error(`planner: ${domain.infeasible}`);
     const pending = opts.pending ?? [];
     const start = this.observations.length + pending.length;
     const out: Proposal[] = [];
     while (out.length < count && start + out.length < this.common.initialDesign) {
-      out.push(this.designProposal(start + out.length, domain, fixed));
+      out.push(this.designProposal(start + out.length, domain, fixed, [...pending, ...out.map((p) => p.point)]));
     }
     if (out.length < count) {
       const ctx: AskContext = {
@@ -104,6 +108,7 @@ export abstract class BasePlanner implements SteerablePlanner {
     const old = this.space;
     this.cfg = { ...this.cfg, space: structuredClone(space) };
     this.space = new EncodedSpace(this.cfg.space);
+    this.candidates = this.cfg.space.candidates ? new CandidateSet(this.space, this.cfg.space.candidates) : null;
     this.domains.clear();
     this.designs.clear();
     this.onSpaceChanged(old);
@@ -144,8 +149,39 @@ export abstract class BasePlanner implements SteerablePlanner {
     return d;
   }
 
+  /** Model input of a point (candidate features or unit-cube encoding); null if it cannot be modelled. */
+  protected inputOf(point: Point): Float64Array | null {
+    return this.candidates ? this.candidates.inputOf(point) : this.space.encode(point);
+  }
+
+  /**
+   * Candidates that may be proposed now: matching the fixed features, satisfying the constraints,
+   * and neither measured before nor pending (a microscope does not re-image a pixel).
+   */
+  protected allowedCandidates(ctx: AskContext): number[] {
+    const set = this.candidates!;
+    const taken = new Set<string>([...this.observations.map((o) => set.key(o.point)), ...ctx.pending.map((p) => set.key(p))]);
+    return set.matching(ctx.fixed).filter((i) => set.feasible[i] && !taken.has(set.keys[i]));
+  }
+
   /** Design (or continued Sobol) point `index`, with an explanation saying so. */
-  protected designProposal(index: number, domain: Domain, fixed: Partial<Point>): Proposal {
+  protected designProposal(index: number, domain: Domain, fixed: Partial<Point>, pending: Point[] = []): Proposal {
+    const inDesign = index < this.common.initialDesign;
+    if (this.candidates) {
+      const allowed = new Set(this.allowedCandidates({ pending, fixed, domain, seed: 0, designIndex: index }));
+      let i = -1;
+      for (let pos = index; pos < index + this.candidates.size && i < 0; pos++) {
+        const c = this.candidates.designIndex(pos, this.cfg.seed);
+        if (allowed.has(c)) i = c;
+      }
+      if (i < 0) i = allowed.size > 0 ? [...allowed][0] : this.candidates.designIndex(index, this.cfg.seed);
+      return {
+        point: structuredClone(this.candidates.points[i]),
+        predicted: {},
+        acquisition: 0,
+        explanation: designExplanation(this.space, `${inDesign ? 'initial design' : 'space-filling'}: candidate ${i} (${index === 0 ? 'nearest the centre' : 'nearest a Sobol point'})`, 1, null),
+      };
+    }
     const key = JSON.stringify(Object.entries(fixed).sort());
     let design = this.designs.get(key);
     if (!design) {
@@ -153,7 +189,6 @@ export abstract class BasePlanner implements SteerablePlanner {
       this.designs.set(key, design);
     }
     const { x, label } = design.point(index);
-    const inDesign = index < this.common.initialDesign;
     const reason = inDesign ? `initial design: ${label} ${index + 1} of ${this.common.initialDesign}` : `space-filling: Sobol point ${index + 1}`;
     return {
       point: this.decode(x, fixed),

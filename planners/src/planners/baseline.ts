@@ -6,7 +6,9 @@ import { AskContext, BasePlanner } from './base';
 /** 'sobol': the initial design continued forever (centre point, then scrambled Sobol). */
 export class SobolPlanner extends BasePlanner {
   protected propose(k: number, ctx: AskContext): Proposal[] {
-    return Array.from({ length: k }, (_, i) => this.designProposal(ctx.designIndex + i, ctx.domain, ctx.fixed));
+    const out: Proposal[] = [];
+    for (let i = 0; i < k; i++) out.push(this.designProposal(ctx.designIndex + i, ctx.domain, ctx.fixed, [...ctx.pending, ...out.map((p) => p.point)]));
+    return out;
   }
 }
 
@@ -18,6 +20,14 @@ export class RandomPlanner extends BasePlanner {
   protected propose(k: number, ctx: AskContext): Proposal[] {
     const rng = new Rng(mixSeed(ctx.seed, 0x7a4d));
     const out: Proposal[] = [];
+    if (this.candidates) {
+      const allowed = this.allowedCandidates(ctx);
+      rng.shuffle(allowed);
+      for (const i of allowed.slice(0, k)) {
+        out.push({ point: structuredClone(this.candidates.points[i]), predicted: {}, acquisition: 0, explanation: designExplanation(this.space, `random search: candidate ${i}`, 1, null) });
+      }
+      return out;
+    }
     while (out.length < k) {
       const x = ctx.domain.sample(1, rng.nextU32())[0];
       const fx = ctx.domain.finalize(x);

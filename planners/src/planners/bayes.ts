@@ -1,49 +1,67 @@
-import { logEi, logPi, logTargetEi, posteriorAcquisition, ucb, Utility, weightByFeasibility } from '../acquisition/analytic';
+import { logEi, logPi, logTargetEi, logVariance, posteriorAcquisition, ucb, Utility, weightByFeasibility } from '../acquisition/analytic';
 import { qLogNoisyEi } from '../acquisition/qlognei';
 import { AcquisitionFn } from '../acquisition/types';
-import { influentialObservations, relevanceFromLengthscales, shapleyShares } from '../explain';
-import { logSuccessProbability, successProbability } from '../feasibility';
+import { CandidatePosterior } from '../candidate-posterior';
+import { influentialObservations, relevanceByInput, relevanceFromLengthscales, shapleyShares } from '../explain';
+import { logProbit, logSuccessProbability, successProbability } from '../feasibility';
 import { GaussianProcess } from '../gp';
 import { Surrogate, SurrogateState, TrainingRow } from '../model';
 import { optimizeAcquisition } from '../optimize';
 import { GpOptions } from '../options';
-import { mixSeed } from '../rng';
+import { mixSeed, Rng } from '../rng';
 import { EncodedSpace } from '../space';
-import { ObjectiveSpec, PlannerConfig, Proposal } from '../types';
+import { Explanation, ObjectiveSpec, PlannerConfig, Point, Proposal } from '../types';
 import { AskContext, BasePlanner } from './base';
 import { rescaleHyper } from './rescale';
 
-/** Average posterior mean and sd over a sample of the domain: the reference for explanations. */
-function typicalPosterior(gp: GaussianProcess, xs: Float64Array[]): { mean: number; sd: number } {
-  let mean = 0;
-  let sd = 0;
-  for (const x of xs) {
-    const p = gp.predict(x);
-    mean += p.mean / xs.length;
-    sd += Math.sqrt(p.variance) / xs.length;
-  }
-  return { mean, sd };
+export type SingleObjectiveAcquisition = 'logei' | 'ucb' | 'logpi' | 'qlognei' | 'variance' | 'integrated-variance';
+
+const LABELS: Record<SingleObjectiveAcquisition, string> = {
+  logei: 'log expected improvement',
+  ucb: 'upper confidence bound',
+  logpi: 'log probability of improvement',
+  qlognei: 'log noisy expected improvement',
+  variance: 'log posterior variance',
+  'integrated-variance': 'log integrated variance reduction',
+};
+
+interface Choice {
+  point: Point;
+  x: Float64Array;
+  value: number;
 }
 
-export type SingleObjectiveAcquisition = 'logei' | 'ucb' | 'logpi' | 'qlognei';
+/** Chooses the points of one batch in turn; close() releases per-ask state (fantasy rows). */
+interface Picker {
+  next(j: number): Choice | null;
+  close(): void;
+}
 
 interface BayesInternals {
   objective: SurrogateState | null;
   feasibility: SurrogateState | null;
 }
 
+/** Integration points of integrated-variance active learning (a seeded subset of the candidates). */
+const REFERENCE_POINTS = 256;
+
 /**
- * Single-objective Bayesian optimization: GP surrogate (Matern-5/2 or RBF ARD, MAP hyperparameters)
- * + an analytic acquisition (LogEI, UCB, LogPI; target objectives use LogEI of the distance to the
- * target), weighted by the probability of success once experiments have failed. Pending points and
- * the earlier points of a batch are fantasized at their posterior mean (kriging believer), which
- * keeps the mean and shrinks the variance around them.
+ * Single-objective GP planner. Bayesian optimization (LogEI, UCB, LogPI, qLogNEI; target
+ * objectives use LogEI of the distance to the target) or active learning (posterior variance,
+ * integrated variance reduction), weighted by the probability of success once experiments have
+ * failed. Pending points and earlier points of a batch are fantasized at their posterior mean
+ * (kriging believer): the mean is unchanged and the variance shrinks around them.
+ *
+ * In candidate-set mode the acquisition is evaluated exhaustively over the candidates from an
+ * incrementally updated posterior (O(n C) per new observation).
  */
 export class BayesPlanner extends BasePlanner {
   private readonly objective: ObjectiveSpec;
   private readonly sign: number;
   private surrogate: Surrogate;
   private feasibility: Surrogate;
+  private candidatePosterior: CandidatePosterior | null = null;
+  private feasibilityPosterior: CandidatePosterior | null = null;
 
   constructor(
     config: PlannerConfig,
@@ -57,15 +75,19 @@ export class BayesPlanner extends BasePlanner {
     this.feasibility = this.newFeasibility(null);
   }
 
+  private get activeLearning(): boolean {
+    return this.acquisition === 'variance' || this.acquisition === 'integrated-variance';
+  }
+
   private newSurrogate(state: SurrogateState | null): Surrogate {
     const o = this.opts;
-    return new Surrogate({ kernel: o.kernel, refitEvery: o.refitEvery, fitSubsample: o.fitSubsample, minNoise: o.minNoise, standardize: true, seed: this.cfg.seed }, state);
+    return new Surrogate({ kernel: o.kernel, refitEvery: o.refitEvery, refitFraction: this.activeLearning ? 0.25 : 0.025, fitSubsample: o.fitSubsample, minNoise: o.minNoise, standardize: true, seed: this.cfg.seed }, state);
   }
 
   private newFeasibility(state: SurrogateState | null): Surrogate {
     const o = this.opts;
     // Labels are +-1 and inherently noisy near the boundary: a noise floor keeps the classifier smooth.
-    return new Surrogate({ kernel: o.kernel, refitEvery: o.refitEvery, fitSubsample: o.fitSubsample, minNoise: 1e-2, standardize: false, seed: mixSeed(this.cfg.seed, 0xfea5) }, state);
+    return new Surrogate({ kernel: o.kernel, refitEvery: o.refitEvery, refitFraction: 0.1, fitSubsample: o.fitSubsample, minNoise: 1e-2, standardize: false, seed: mixSeed(this.cfg.seed, 0xfea5) }, state);
   }
 
   /** Successful, non-excluded observations of the objective, oriented for maximization. */
@@ -74,9 +96,10 @@ export class BayesPlanner extends BasePlanner {
     const rows: TrainingRow[] = [];
     for (const o of this.active()) {
       const v = o.values?.[name];
-      if (o.failed || v === undefined || !Number.isFinite(v)) continue;
+      const x = this.inputOf(o.point);
+      if (o.failed || v === undefined || !Number.isFinite(v) || !x) continue;
       const y = this.objective.direction === 'target' ? v : this.sign * v;
-      rows.push({ id: o.id, x: this.space.encode(o.point), y, noiseVar: o.noiseVar?.[name] });
+      rows.push({ id: o.id, x, y, noiseVar: o.noiseVar?.[name] });
     }
     return rows;
   }
@@ -84,45 +107,53 @@ export class BayesPlanner extends BasePlanner {
   /** +-1 success labels, or null while nothing has failed (the model would be constant). */
   private feasibilityRows(): TrainingRow[] | null {
     if (!this.opts.feasibilityModel) return null;
-    const act = this.active();
-    const failed = (o: (typeof act)[number]): boolean => o.failed === true || o.values?.[this.objective.name] === undefined;
-    if (!act.some(failed)) return null;
-    return act.map((o) => ({ id: o.id, x: this.space.encode(o.point), y: failed(o) ? -1 : 1 }));
+    const rows: TrainingRow[] = [];
+    let anyFailed = false;
+    for (const o of this.active()) {
+      const x = this.inputOf(o.point);
+      if (!x) continue;
+      const failed = o.failed === true || o.values?.[this.objective.name] === undefined;
+      anyFailed ||= failed;
+      rows.push({ id: o.id, x, y: failed ? -1 : 1 });
+    }
+    return anyFailed ? rows : null;
   }
 
   override refit(): void {
     const rows = this.rows();
-    if (rows.length >= 2) this.surrogate.model(rows, true);
+    if (rows.length >= 2) this.sync(this.candidatePosterior, this.surrogate.model(rows, true));
     const f = this.feasibilityRows();
-    if (f) this.feasibility.model(f, true);
+    if (f) this.sync(this.feasibilityPosterior, this.feasibility.model(f, true));
+  }
+
+  /** Keep a candidate posterior cache in step with its GP (rebuilds happen here, off the ask path). */
+  private sync(cache: CandidatePosterior | null, gp: GaussianProcess): void {
+    cache?.sync(gp);
   }
 
   /** The measured point with the best posterior mean: robust to measurement noise. */
   override recommend(): Proposal | null {
     const rows = this.rows();
-    if (rows.length < 2) return super.recommend();
+    if (rows.length < 2 || this.activeLearning) return super.recommend();
     const gp = this.surrogate.model(rows);
     const means = gp.trainingMeans();
+    const targetStd = this.surrogate.scale(this.objective.target ?? 0);
+    const score = (i: number): number => (this.objective.direction === 'target' ? -Math.abs(means[i] - targetStd) : means[i]);
     let best = 0;
-    for (let i = 1; i < rows.length; i++) {
-      const better = this.objective.direction === 'target' ? Math.abs(means[i] - this.surrogate.scale(this.objective.target ?? 0)) < Math.abs(means[best] - this.surrogate.scale(this.objective.target ?? 0)) : means[i] > means[best];
-      if (better) best = i;
-    }
+    for (let i = 1; i < rows.length; i++) if (score(i) > score(best)) best = i;
     const obs = this.active().find((o) => o.id === rows[best].id)!;
-    const post = gp.predict(rows[best].x);
-    const own = this.surrogate.unscale(post.mean, Math.sqrt(post.variance));
-    const mean = this.objective.direction === 'target' ? own.mean : this.sign * own.mean;
+    const { predicted } = this.predictedAt(gp, rows[best].x);
     return {
       point: structuredClone(obs.point),
-      predicted: { [this.objective.name]: { mean, sd: own.sd } },
+      predicted,
       acquisition: 0,
       explanation: {
         exploitShare: 1,
         exploreShare: 0,
-        relevance: relevanceFromLengthscales(this.space, gp.hyper.logLengthscales),
+        relevance: this.relevance(gp),
         influential: influentialObservations(gp, rows.map((r) => r.id), rows[best].x),
         feasibility: 1,
-        reason: `recommendation: best posterior mean among measured points (observation ${obs.id}), ${this.objective.name} ${mean.toPrecision(5)} +- ${own.sd.toPrecision(3)}`,
+        reason: `recommendation: best posterior mean among measured points (observation ${obs.id}), ${this.describePrediction(predicted)}`,
       },
     };
   }
@@ -132,75 +163,163 @@ export class BayesPlanner extends BasePlanner {
     const distinct = new Set(rows.map((r) => r.y)).size;
     if (rows.length < 2 || distinct < 2) {
       // Not enough information for a model yet: keep filling the space.
-      return Array.from({ length: k }, (_, i) => this.designProposal(ctx.designIndex + i, ctx.domain, ctx.fixed));
+      const out: Proposal[] = [];
+      for (let i = 0; i < k; i++) out.push(this.designProposal(ctx.designIndex + i, ctx.domain, ctx.fixed, [...ctx.pending, ...out.map((p) => p.point)]));
+      return out;
     }
     const gp = this.surrogate.model(rows);
     const fRows = this.feasibilityRows();
     const feasGp = fRows ? this.feasibility.model(fRows) : null;
-    const logFeas = feasGp ? logSuccessProbability(feasGp) : null;
-
-    const fantasy = gp.clone(k + ctx.pending.length);
-    for (const p of ctx.pending) {
-      const x = this.space.encode(p);
-      fantasy.add(x, fantasy.predict(x).mean);
-    }
     const trainMeans = gp.trainingMeans();
     const best = Math.max(...trainMeans);
     const targetStd = this.objective.direction === 'target' ? this.surrogate.scale(this.objective.target ?? 0) : 0;
     const dBest = Math.min(...Array.from(trainMeans, (m) => Math.abs(m - targetStd)));
     const utility = this.utility(best, targetStd, dBest);
 
+    // Fantasies go into a copy; a single proposal without pending points can use the model itself.
+    const fantasy = k > 1 || ctx.pending.length > 0 ? gp.clone(k + ctx.pending.length) : gp;
+    for (const p of ctx.pending) {
+      const x = this.inputOf(p);
+      if (x) fantasy.add(x, fantasy.predict(x).mean);
+    }
+    const pick = this.candidates || this.acquisition === 'integrated-variance' ? this.candidatePicker(gp, fantasy, feasGp, utility, ctx) : this.continuousPicker(gp, fantasy, feasGp, utility, rows, ctx);
     const out: Proposal[] = [];
     for (let j = 0; j < k; j++) {
-      const base =
-        this.acquisition === 'qlognei' && this.objective.direction !== 'target'
-          ? qLogNoisyEi(fantasy, rows.map((r) => r.x), { samples: this.opts.mcSamples, seed: mixSeed(ctx.seed, j, 0x4e1) })
-          : posteriorAcquisition(fantasy, utility);
-      const acq: AcquisitionFn = weightByFeasibility(base, logFeas, gp.dim, this.acquisition !== 'ucb');
-      const res = optimizeAcquisition(acq, ctx.domain, {
-        rawSamples: this.opts.rawSamples,
-        restarts: this.opts.restarts,
-        maxIter: this.opts.maxIter,
-        seed: mixSeed(ctx.seed, j, 0xac9),
-      });
-      if (!res) {
-        out.push(this.designProposal(ctx.designIndex + j, ctx.domain, ctx.fixed));
+      const choice = pick.next(j);
+      if (!choice) {
+        out.push(this.designProposal(ctx.designIndex + j, ctx.domain, ctx.fixed, [...ctx.pending, ...out.map((p) => p.point)]));
         continue;
       }
-      out.push(this.explain(res.x, res.value, gp, rows, feasGp, utility, ctx));
-      if (j < k - 1) fantasy.add(res.x, fantasy.predict(res.x).mean);
+      out.push(this.explain(choice.point, choice.x, choice.value, gp, rows, feasGp, utility, ctx));
+      if (j < k - 1) fantasy.add(choice.x, fantasy.predict(choice.x).mean);
     }
+    pick.close();
     return out;
   }
 
   private utility(best: number, targetStd: number, dBest: number): Utility {
+    if (this.activeLearning) return logVariance;
     if (this.objective.direction === 'target') return logTargetEi(targetStd, dBest);
     if (this.acquisition === 'ucb') return ucb(this.opts.beta);
     if (this.acquisition === 'logpi') return logPi(best);
     return logEi(best);
   }
 
-  private explain(x: Float64Array, value: number, gp: GaussianProcess, rows: TrainingRow[], feasGp: GaussianProcess | null, utility: Utility, ctx: AskContext): Proposal {
+  /** Continuous/mixed spaces: Sobol raw samples + L-BFGS over the domain. */
+  private continuousPicker(gp: GaussianProcess, fantasy: GaussianProcess, feasGp: GaussianProcess | null, utility: Utility, rows: TrainingRow[], ctx: AskContext): Picker {
+    const logFeas = feasGp ? logSuccessProbability(feasGp) : null;
+    const next = (j: number): Choice | null => {
+      const base =
+        this.acquisition === 'qlognei' && this.objective.direction !== 'target'
+          ? qLogNoisyEi(fantasy, rows.map((r) => r.x), { samples: this.opts.mcSamples, seed: mixSeed(ctx.seed, j, 0x4e1) })
+          : posteriorAcquisition(fantasy, utility);
+      const acq: AcquisitionFn = weightByFeasibility(base, logFeas, gp.dim, this.acquisition !== 'ucb');
+      const res = optimizeAcquisition(acq, ctx.domain, { rawSamples: this.opts.rawSamples, restarts: this.opts.restarts, maxIter: this.opts.maxIter, seed: mixSeed(ctx.seed, j, 0xac9) });
+      return res ? { point: this.decode(res.x, ctx.fixed), x: res.x, value: res.value } : null;
+    };
+    return { next, close: () => {} };
+  }
+
+  /**
+   * Finite sets (candidate mode, or a Sobol discretization of the domain for integrated variance):
+   * exhaustive argmax from the incremental candidate posterior, extended by the fantasies.
+   */
+  private candidatePicker(gp: GaussianProcess, fantasy: GaussianProcess, feasGp: GaussianProcess | null, utility: Utility, ctx: AskContext): Picker {
+    let inputs: Float64Array[];
+    let points: (i: number) => Point;
+    let allowed: number[];
+    let post: CandidatePosterior;
+    let feasPost: CandidatePosterior | null = null;
+    if (this.candidates) {
+      const set = this.candidates;
+      inputs = set.inputs;
+      points = (i) => structuredClone(set.points[i]);
+      allowed = this.allowedCandidates(ctx);
+      this.candidatePosterior ??= new CandidatePosterior(inputs, this.acquisition === 'integrated-variance' ? referenceSubset(inputs.length, this.cfg.seed) : []);
+      post = this.candidatePosterior;
+      if (feasGp) feasPost = this.feasibilityPosterior ??= new CandidatePosterior(inputs);
+    } else {
+      // Integrated variance over a continuous domain: a scrambled Sobol discretization of it.
+      const xs = ctx.domain.sample(1024, mixSeed(ctx.seed, 0x1d5)).map((x) => ctx.domain.finalize(x) ?? x);
+      inputs = xs;
+      points = (i) => this.decode(xs[i], ctx.fixed);
+      allowed = xs.map((_, i) => i);
+      post = new CandidatePosterior(inputs, referenceSubset(inputs.length, this.cfg.seed));
+      if (feasGp) feasPost = new CandidatePosterior(inputs);
+    }
+    post.sync(gp);
+    feasPost?.sync(feasGp!);
+    const undo = post.extend(fantasy);
+    const remaining = new Set(allowed);
+    const noise = gp.noise;
+    let extendedRows = fantasy.n;
+    const next = (j: number): Choice | null => {
+      if (j > 0 && fantasy.n > extendedRows) {
+        post.extend(fantasy); // the previous batch point is now a fantasy row
+        extendedRows = fantasy.n;
+      }
+      let bestI = -1;
+      let bestV = -Infinity;
+      const C = inputs.length;
+      for (const i of remaining) {
+        const sd = Math.sqrt(post.variance[i]);
+        let v: number;
+        if (this.acquisition === 'integrated-variance') {
+          let s = 0;
+          for (let r = 0; r < post.refs.length; r++) s += post.refCov![r * C + i] ** 2;
+          v = Math.log(s / (post.variance[i] + noise) / post.refs.length + 1e-300);
+        } else v = utility(post.mean[i], sd).value;
+        if (feasPost && this.acquisition !== 'ucb') v += logProbit(feasPost.mean[i], feasPost.variance[i]);
+        if (v > bestV || (v === bestV && i < bestI)) {
+          bestV = v;
+          bestI = i;
+        }
+      }
+      if (bestI < 0) return null;
+      remaining.delete(bestI);
+      return { point: points(bestI), x: inputs[bestI], value: bestV };
+    };
+    return { next, close: undo };
+  }
+
+  private predictedAt(gp: GaussianProcess, x: ArrayLike<number>): { predicted: Proposal['predicted']; mean: number; sd: number } {
     const post = gp.predict(x);
     const sigma = Math.sqrt(post.variance);
     const own = this.surrogate.unscale(post.mean, sigma);
-    const name = this.objective.name;
-    const predictedMean = this.objective.direction === 'target' ? own.mean : this.sign * own.mean;
-    const typical = typicalPosterior(gp, ctx.domain.sample(64, mixSeed(ctx.seed, 0x7e)));
-    const split = shapleyShares((m, s) => utility(m, s).value, post.mean, sigma, typical.mean, typical.sd);
+    const mean = this.objective.direction === 'target' ? own.mean : this.sign * own.mean;
+    return { predicted: { [this.objective.name]: { mean, sd: own.sd } }, mean: post.mean, sd: sigma };
+  }
+
+  private describePrediction(predicted: Proposal['predicted']): string {
+    const p = predicted[this.objective.name];
+    return `predicted ${this.objective.name} ${p.mean.toPrecision(5)} +- ${p.sd.toPrecision(3)}`;
+  }
+
+  private relevance(gp: GaussianProcess): Record<string, number> {
+    const names = this.candidates?.inputNames();
+    return names ? relevanceByInput(names, gp.hyper.logLengthscales) : relevanceFromLengthscales(this.space, gp.hyper.logLengthscales);
+  }
+
+  private explain(point: Point, x: Float64Array, value: number, gp: GaussianProcess, rows: TrainingRow[], feasGp: GaussianProcess | null, utility: Utility, ctx: AskContext): Proposal {
+    const { predicted, mean, sd } = this.predictedAt(gp, x);
+    let split: Pick<Explanation, 'exploitShare' | 'exploreShare'> = { exploitShare: 0, exploreShare: 1 };
+    if (!this.activeLearning) {
+      const typical = typicalPosterior(gp, this.candidates ? sampleOf(this.candidates.inputs, ctx.seed) : ctx.domain.sample(64, mixSeed(ctx.seed, 0x7e)));
+      split = shapleyShares((m, s) => utility(m, s).value, mean, sd, typical.mean, typical.sd);
+    }
     const feasibility = feasGp ? successProbability(feasGp, x) : 1;
-    const label = { logei: 'log expected improvement', ucb: 'upper confidence bound', logpi: 'log probability of improvement', qlognei: 'log noisy expected improvement' }[this.acquisition];
     const pendingNote = ctx.pending.length > 0 ? `, ${ctx.pending.length} pending point(s) fantasized` : '';
+    const mode = this.activeLearning ? 'Active learning' : 'Bayesian optimization';
     return {
-      point: this.decode(x, ctx.fixed),
-      predicted: { [name]: { mean: predictedMean, sd: own.sd } },
+      point,
+      predicted,
       acquisition: value,
       explanation: {
         ...split,
-        relevance: relevanceFromLengthscales(this.space, gp.hyper.logLengthscales),
+        relevance: this.relevance(gp),
         influential: influentialObservations(gp, rows.map((r) => r.id), x),
         feasibility,
-        reason: `Bayesian optimization (${label} ${value.toPrecision(4)}${pendingNote}): predicted ${name} ${predictedMean.toPrecision(5)} +- ${own.sd.toPrecision(3)}, ${Math.round(100 * split.exploreShare)}% exploration, P(success) ${feasibility.toFixed(2)}`,
+        reason: `${mode} (${LABELS[this.acquisition]} ${value.toPrecision(4)}${pendingNote}): ${this.describePrediction(predicted)}, ${Math.round(100 * split.exploreShare)}% exploration, P(success) ${feasibility.toFixed(2)}`,
       },
     };
   }
@@ -216,9 +335,33 @@ export class BayesPlanner extends BasePlanner {
   }
 
   protected override onSpaceChanged(old: EncodedSpace): void {
+    this.candidatePosterior = null;
+    this.feasibilityPosterior = null;
     for (const s of [this.surrogate, this.feasibility]) {
-      if (s.state) s.state = { ...s.state, hyper: rescaleHyper(s.state.hyper, old, this.space) };
+      if (s.state && !this.candidates?.featureMode) s.state = { ...s.state, hyper: rescaleHyper(s.state.hyper, old, this.space) };
       s.invalidate();
     }
   }
+}
+
+/** Average posterior mean and sd over a sample of the domain: the reference for explanations. */
+function typicalPosterior(gp: GaussianProcess, xs: Float64Array[]): { mean: number; sd: number } {
+  const p = gp.predictMany(xs);
+  let mean = 0;
+  let sd = 0;
+  for (let i = 0; i < xs.length; i++) {
+    mean += p.mean[i] / xs.length;
+    sd += Math.sqrt(p.variance[i]) / xs.length;
+  }
+  return { mean, sd };
+}
+
+function sampleOf(inputs: Float64Array[], seed: number): Float64Array[] {
+  const rng = new Rng(mixSeed(seed, 0x7e));
+  return Array.from({ length: Math.min(64, inputs.length) }, () => inputs[rng.int(inputs.length)]);
+}
+
+function referenceSubset(size: number, seed: number): number[] {
+  const idx = Array.from({ length: size }, (_, i) => i);
+  return new Rng(mixSeed(seed, 0x2ef)).shuffle(idx).slice(0, Math.min(REFERENCE_POINTS, size)).sort((a, b) => a - b);
 }
