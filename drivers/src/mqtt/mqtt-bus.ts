@@ -36,6 +36,8 @@ export class MqttBus {
     const firstDelayMs = client.options.reconnectPeriod ?? 500;
     const maxDelayMs = (client.options as { maxReconnectMs?: number }).maxReconnectMs ?? 10_000;
     client.on('connect', () => {
+      // Small command messages must not wait for Nagle's batching (it adds tens of ms per round trip).
+      (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
       client.options.reconnectPeriod = firstDelayMs;
       this.state$.next('connected');
     });

@@ -15,7 +15,11 @@ export class EmbeddedBroker {
   static async start(port: number, host = '127.0.0.1'): Promise<EmbeddedBroker> {
     if (port === 1883) throw new Error('the embedded broker must not take port 1883 (a real broker lives there); choose broker.embeddedPort');
     const broker = createBroker();
-    const server = createServer(broker.handle);
+    // No Nagle delay: commands and acks are small messages where 40 ms of batching is pure latency.
+    const server = createServer((socket) => {
+      socket.setNoDelay(true);
+      broker.handle(socket);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
         reject(error.code === 'EADDRINUSE' ? new Error(`embedded MQTT broker: port ${port} on ${host} is in use (set broker.embeddedPort, or broker.url for an external broker)`) : error),
