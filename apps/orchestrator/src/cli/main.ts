@@ -3,6 +3,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, jsonSchemas } from '@lab/config';
 import { Command, InvalidArgumentError } from 'commander';
+import { addBenchCommands } from './bench.command';
 import { parsePort, parseSeed } from './options';
 import { runCommand } from './run.command';
 import { simCommand } from './sim.command';
@@ -74,6 +75,8 @@ program
     }
     console.log(`wrote ${dir}/campaign.schema.json and lab.schema.json`);
   });
+
+addBenchCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

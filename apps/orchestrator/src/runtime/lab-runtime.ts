@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import type { LabConfig, Loaded } from '@lab/config';
-import { MqttBus } from '@lab/drivers';
+import type { InstrumentConfig, LabConfig, Loaded } from '@lab/config';
+import { type InstrumentLink, MqttBus, SerialLink } from '@lab/drivers';
 import { createInstrument, type Instrument } from '@lab/instruments';
-import { type SimulatedLab, startSimulatedLab } from '@lab/simulations';
+import { type SimulatedLab, startPtyPair, startSimulatedLab } from '@lab/simulations';
 import type { DataSource } from 'typeorm';
 import { DbCommandJournal } from '../persistence/command-journal';
 import { openDatabase } from '../persistence/data-source';
@@ -86,9 +86,17 @@ export class LabRuntime {
 
     this.brokerUrl = this.options.brokerUrl ?? lab.config.broker.url ?? (await this.startEmbeddedBroker());
 
+    const serialHostPaths = new Map<string, string>();
     if (this.simulating) {
+      const serialDevicePaths = new Map<string, string>();
+      for (const instrument of lab.config.instruments.filter((i) => i.transport.type === 'serial')) {
+        const pair = await startPtyPair(instrument.id);
+        this.stack.push({ name: `pty pair of ${instrument.id}`, stop: () => pair.stop() });
+        serialDevicePaths.set(instrument.id, pair.devicePath);
+        serialHostPaths.set(instrument.id, pair.hostPath);
+      }
       const sim = await startSimulatedLab(
-        twinOptionsOf(lab.config, { brokerUrl: this.brokerUrl, ...this.credentials(), seed: this.options.simulationSeed }),
+        twinOptionsOf(lab.config, { brokerUrl: this.brokerUrl, ...this.credentials(), seed: this.options.simulationSeed, serialDevicePaths }),
       );
       this.sim = sim;
       this.stack.push({ name: 'digital twins', stop: () => sim.stop() });
@@ -110,11 +118,18 @@ export class LabRuntime {
 
     const journal = new DbCommandJournal(this.db);
     for (const config of lab.config.instruments) {
-      const link = this.bus.link(config.id, { silenceMs: config.heartbeatS * 3000 });
+      const link = this.linkFor(config, serialHostPaths.get(config.id));
       const instrument = createInstrument({ id: config.id, kind: config.kind, link, envelope: config.envelope, journal, timeScale: this.timeScale });
       instrument.view$.subscribe((view) => this.events.publish('instrument.status', { ...view }));
       this.instruments.set(config.id, instrument);
     }
+  }
+
+  private linkFor(config: InstrumentConfig, simulatedPath?: string): InstrumentLink {
+    if (config.transport.type === 'mqtt') return this.bus.link(config.id, { silenceMs: config.heartbeatS * 3000 });
+    const link = new SerialLink({ instrumentId: config.id, path: simulatedPath ?? config.transport.path, baudRate: config.transport.baudRate, heartbeatS: config.heartbeatS });
+    this.stack.push({ name: `serial link of ${config.id}`, stop: () => link.close() });
+    return link;
   }
 
   private credentials(): { mqttUsername?: string; mqttPassword?: string } {

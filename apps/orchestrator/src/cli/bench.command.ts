@@ -1,0 +1,26 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { runPlannersBench } from '../../../../bench/planners/run';
+
+interface BenchFlags {
+  json?: boolean;
+  quick?: boolean;
+  seeds?: string;
+}
+
+const resultFile = (name: string): string => resolve(process.cwd(), 'bench', 'results', `${name}.json`);
+
+/** `lab bench <suite>`: benchmarks print tables (or JSON) and write bench/results/<suite>.json. */
+export function addBenchCommands(program: Command): void {
+  const bench = program.command('bench').description('benchmarks: print tables and write bench/results/*.json');
+  bench
+    .command('planners')
+    .description('planner quality on standard functions and fit/acquisition timing')
+    .option('--json', 'print JSON instead of tables')
+    .option('--quick', 'fewer seeds and problems, for a smoke run')
+    .option('--seeds <n>', 'seeds per problem (default 20; 5 with --quick)')
+    .action(async (flags: BenchFlags) => {
+      const seeds = flags.seeds ? Number(flags.seeds) : flags.quick ? 5 : 20;
+      await runPlannersBench({ json: flags.json === true, quick: flags.quick === true, seeds, outFile: resultFile('planners') });
+    });
+}
