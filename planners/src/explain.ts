@@ -39,17 +39,23 @@ export function influentialObservations(gp: GaussianProcess, ids: readonly strin
 
 /**
  * Split of an acquisition value into exploitation and exploration: a two-player Shapley value of
- * moving from a typical point of the domain (posterior mean mu0, sd sigma0) to the proposal
- * (mu, sigma). The mean's contribution is exploitation, the uncertainty's is exploration.
+ * moving from a typical point of the domain to the proposal. `value(meanOfProposal, sdOfProposal)`
+ * evaluates the acquisition with each player's posterior taken at the proposal (true) or at the
+ * typical point (false). The mean's contribution is exploitation, the uncertainty's exploration.
  */
-export function shapleyShares(utility: (mu: number, sigma: number) => number, mu: number, sigma: number, mu0: number, sigma0: number): { exploitShare: number; exploreShare: number } {
-  const a = utility(mu, sigma);
-  const a0 = utility(mu0, sigma0);
-  const aMu = utility(mu, sigma0);
-  const aSigma = utility(mu0, sigma);
+export function shapleySplit(value: (proposalMean: boolean, proposalSd: boolean) => number): { exploitShare: number; exploreShare: number } {
+  const a = value(true, true);
+  const a0 = value(false, false);
+  const aMu = value(true, false);
+  const aSigma = value(false, true);
   const exploit = 0.5 * (aMu - a0 + (a - aSigma));
   const explore = 0.5 * (aSigma - a0 + (a - aMu));
   return shares(Math.max(0, exploit), Math.max(0, explore));
+}
+
+/** shapleySplit for a utility of one posterior mean and sd. */
+export function shapleyShares(utility: (mu: number, sigma: number) => number, mu: number, sigma: number, mu0: number, sigma0: number): { exploitShare: number; exploreShare: number } {
+  return shapleySplit((m, s) => utility(m ? mu : mu0, s ? sigma : sigma0));
 }
 
 export function shares(exploit: number, explore: number): { exploitShare: number; exploreShare: number } {

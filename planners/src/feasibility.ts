@@ -1,5 +1,9 @@
 import { AcquisitionFn } from './acquisition/types';
 import { GaussianProcess } from './gp';
+import { Surrogate, SurrogateState, TrainingRow } from './model';
+import { GpOptions } from './options';
+import { mixSeed } from './rng';
+import { Observation, Point } from './types';
 import { logNormCdf } from './normal';
 
 /**
@@ -54,4 +58,26 @@ export function logProbit(mean: number, variance: number): number {
 export function successProbability(gp: GaussianProcess, x: ArrayLike<number>): number {
   const p = gp.predict(x);
   return Math.exp(logProbit(p.mean, p.variance));
+}
+
+/** The success-label GP of a planner; labels are noisy near the boundary, so the noise floor is 1e-2. */
+export function feasibilitySurrogate(opts: GpOptions, seed: number, state: SurrogateState | null): Surrogate {
+  return new Surrogate({ kernel: opts.kernel, refitEvery: opts.refitEvery, refitFraction: 0.1, fitSubsample: opts.fitSubsample, minNoise: 1e-2, standardize: false, seed: mixSeed(seed, 0xfea5) }, state);
+}
+
+/**
+ * +-1 success labels for the feasibility model: an experiment failed if it says so or lacks a value
+ * for some objective. Null while nothing has failed (the model would be constant).
+ */
+export function feasibilityRows(observations: Observation[], inputOf: (p: Point) => Float64Array | null, objectiveNames: string[]): TrainingRow[] | null {
+  const rows: TrainingRow[] = [];
+  let anyFailed = false;
+  for (const o of observations) {
+    const x = inputOf(o.point);
+    if (!x) continue;
+    const failed = o.failed === true || objectiveNames.some((n) => o.values?.[n] === undefined);
+    anyFailed ||= failed;
+    rows.push({ id: o.id, x, y: failed ? -1 : 1 });
+  }
+  return anyFailed ? rows : null;
 }

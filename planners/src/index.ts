@@ -15,6 +15,11 @@
  *   `acquisition: 'integrated-variance'`, the reduction of the posterior variance integrated over
  *   the candidates (or a 1024-point Sobol discretization of a continuous space). Learns the whole
  *   response surface rather than its optimum.
+ * - `'ehvi'` (2-3 objectives): one GP per objective + log expected hypervolume improvement
+ *   (exact box decomposition). Option `referencePoint` (array or record by objective name, in the
+ *   objectives' units; for target objectives a distance), default nadir - 10% of the range.
+ * - `'parego'` (2-3 objectives): random augmented Chebyshev scalarizations (one per batch point),
+ *   log expected improvement by quasi-Monte-Carlo over the objectives' posteriors.
  * - `'sobol'`: centre point then scrambled Sobol forever (space-filling baseline).
  * - `'random'`: initial design then uniform random points (baseline, not Bayesian optimization).
  *
@@ -33,6 +38,7 @@ import { resolveCommon, resolveGp } from './options';
 import { BasePlanner } from './planners/base';
 import { BayesPlanner } from './planners/bayes';
 import { RandomPlanner, SobolPlanner } from './planners/baseline';
+import { MultiObjectivePlanner } from './planners/multi';
 import { PlannerConfig, PlannerState, SteerablePlanner } from './types';
 import { validatePlannerConfig } from './validate';
 
@@ -40,6 +46,7 @@ export * from './types';
 export { PLANNERS_VERSION } from './version';
 export { validatePlannerConfig, PLANNER_KINDS } from './validate';
 export { constraintViolation } from './space';
+export { hypervolume, paretoIndices } from './pareto';
 
 function build(config: PlannerConfig): BasePlanner {
   const errors = validatePlannerConfig(config);
@@ -56,6 +63,10 @@ function build(config: PlannerConfig): BasePlanner {
       return new BayesPlanner(config, resolveGp(config.options, nParams), 'qlognei');
     case 'active-learning':
       return new BayesPlanner(config, resolveGp(config.options, nParams), config.options?.acquisition === 'integrated-variance' ? 'integrated-variance' : 'variance');
+    case 'parego':
+      return new MultiObjectivePlanner(config, resolveGp(config.options, nParams), 'parego');
+    case 'ehvi':
+      return new MultiObjectivePlanner(config, resolveGp(config.options, nParams), 'ehvi');
     case 'sobol':
       return new SobolPlanner(config, resolveCommon(config.options, nParams));
     case 'random':

@@ -129,4 +129,6 @@ export interface SteerablePlanner extends Planner {
    * by observed value otherwise. Null before any successful observation.
    */
   recommend(): Proposal | null;
+  /** Non-dominated successful observations (multi-objective); with one objective, the best one. */
+  paretoFront(): Observation[];
 }

@@ -116,6 +116,14 @@ export abstract class BasePlanner implements SteerablePlanner {
 
   refit(): void {}
 
+  /** Non-dominated successful observations; with one objective, the best one. */
+  paretoFront(): Observation[] {
+    const best = this.recommend();
+    if (!best) return [];
+    const found = this.active().find((o) => JSON.stringify(o.point) === JSON.stringify(best.point));
+    return found ? [structuredClone(found)] : [];
+  }
+
   recommend(): Proposal | null {
     const objective = this.cfg.objectives[0];
     let best: { o: Observation; score: number } | null = null;

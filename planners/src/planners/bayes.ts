@@ -3,7 +3,7 @@ import { qLogNoisyEi } from '../acquisition/qlognei';
 import { AcquisitionFn } from '../acquisition/types';
 import { CandidatePosterior } from '../candidate-posterior';
 import { influentialObservations, relevanceByInput, relevanceFromLengthscales, shapleyShares } from '../explain';
-import { logProbit, logSuccessProbability, successProbability } from '../feasibility';
+import { feasibilityRows, feasibilitySurrogate, logProbit, logSuccessProbability, successProbability } from '../feasibility';
 import { GaussianProcess } from '../gp';
 import { Surrogate, SurrogateState, TrainingRow } from '../model';
 import { optimizeAcquisition } from '../optimize';
@@ -72,7 +72,7 @@ export class BayesPlanner extends BasePlanner {
     this.objective = config.objectives[0];
     this.sign = this.objective.direction === 'minimize' ? -1 : 1;
     this.surrogate = this.newSurrogate(null);
-    this.feasibility = this.newFeasibility(null);
+    this.feasibility = feasibilitySurrogate(this.opts, this.cfg.seed, null);
   }
 
   private get activeLearning(): boolean {
@@ -84,11 +84,6 @@ export class BayesPlanner extends BasePlanner {
     return new Surrogate({ kernel: o.kernel, refitEvery: o.refitEvery, refitFraction: this.activeLearning ? 0.25 : 0.025, fitSubsample: o.fitSubsample, minNoise: o.minNoise, standardize: true, seed: this.cfg.seed }, state);
   }
 
-  private newFeasibility(state: SurrogateState | null): Surrogate {
-    const o = this.opts;
-    // Labels are +-1 and inherently noisy near the boundary: a noise floor keeps the classifier smooth.
-    return new Surrogate({ kernel: o.kernel, refitEvery: o.refitEvery, refitFraction: 0.1, fitSubsample: o.fitSubsample, minNoise: 1e-2, standardize: false, seed: mixSeed(this.cfg.seed, 0xfea5) }, state);
-  }
 
   /** Successful, non-excluded observations of the objective, oriented for maximization. */
   private rows(): TrainingRow[] {
@@ -104,19 +99,8 @@ export class BayesPlanner extends BasePlanner {
     return rows;
   }
 
-  /** +-1 success labels, or null while nothing has failed (the model would be constant). */
   private feasibilityRows(): TrainingRow[] | null {
-    if (!this.opts.feasibilityModel) return null;
-    const rows: TrainingRow[] = [];
-    let anyFailed = false;
-    for (const o of this.active()) {
-      const x = this.inputOf(o.point);
-      if (!x) continue;
-      const failed = o.failed === true || o.values?.[this.objective.name] === undefined;
-      anyFailed ||= failed;
-      rows.push({ id: o.id, x, y: failed ? -1 : 1 });
-    }
-    return anyFailed ? rows : null;
+    return this.opts.feasibilityModel ? feasibilityRows(this.active(), (p) => this.inputOf(p), [this.objective.name]) : null;
   }
 
   override refit(): void {
@@ -331,7 +315,7 @@ export class BayesPlanner extends BasePlanner {
   protected override loadInternals(internals: unknown): void {
     const i = (internals ?? {}) as Partial<BayesInternals>;
     this.surrogate = this.newSurrogate(i.objective ?? null);
-    this.feasibility = this.newFeasibility(i.feasibility ?? null);
+    this.feasibility = feasibilitySurrogate(this.opts, this.cfg.seed, i.feasibility ?? null);
   }
 
   protected override onSpaceChanged(old: EncodedSpace): void {
