@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelopeSchema } from './lab.schema';
+import { envelopeSchema, limitSchema } from './lab.schema';
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be a letter followed by letters, digits or _');
 
@@ -73,7 +73,13 @@ export const campaignSchema = z
       .strict()
       .default({}),
     approval: z
-      .object({ mode: z.enum(['auto', 'manual']).default('auto') })
+      .object({
+        mode: z.enum(['auto', 'manual']).default('auto').describe('manual: every proposal waits for a technician'),
+        autoApprove: z
+          .object({ within: z.record(z.string(), limitSchema).describe('proposals with every listed parameter inside these limits pass without a person') })
+          .strict()
+          .optional(),
+      })
       .strict()
       .default({ mode: 'auto' }),
     safety: z.record(z.string(), envelopeSchema).default({}).describe('per instrument id: limits tighter than the lab envelope'),

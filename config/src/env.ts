@@ -9,6 +9,10 @@ export interface EnvOverrides {
   databaseUrl?: string;
   port?: number;
   labFile?: string;
+  /** Signs dashboard sessions; random per start when absent (sessions end with the process). */
+  authSecret?: string;
+  /** Extra users as `name:role:scrypt-hash` separated by commas. */
+  users?: { name: string; role: string; passwordHash: string }[];
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvOverrides {
@@ -23,5 +27,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvOverrides {
     databaseUrl: env.LAB_DATABASE_URL || undefined,
     port,
     labFile: env.LAB_FILE || undefined,
+    authSecret: env.LAB_AUTH_SECRET || undefined,
+    users: env.LAB_USERS ? env.LAB_USERS.split(',').map(parseUser) : undefined,
   };
+}
+
+function parseUser(entry: string): { name: string; role: string; passwordHash: string } {
+  const [name, role, ...hash] = entry.trim().split(':');
+  if (!name || !role || hash.length === 0) throw new Error(`LAB_USERS entries are name:role:passwordHash, got '${entry}'`);
+  return { name, role, passwordHash: hash.join(':') };
 }

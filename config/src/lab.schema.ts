@@ -33,9 +33,27 @@ export const instrumentSchema = z
   })
   .strict();
 
+export const roleSchema = z.enum(['viewer', 'technician', 'pi', 'admin']);
+
+const userSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9._-]{0,31}$/, 'lower-case letters, digits, . _ -'),
+    role: roleSchema,
+    passwordHash: z.string().startsWith('scrypt:', 'make one with `lab passwd <name>`'),
+  })
+  .strict();
+
 export const labSchema = z
   .object({
     name: z.string().min(1),
+    auth: z
+      .object({
+        users: z.array(userSchema).default([]).describe('no users: a one-time admin login link is printed at start'),
+        tokenTtlH: z.number().positive().default(12),
+        loginAttemptsPerMinute: z.number().int().positive().default(5),
+      })
+      .strict()
+      .default({ users: [], tokenTtlH: 12, loginAttemptsPerMinute: 5 }),
     server: z
       .object({
         host: z.string().default('127.0.0.1'),
@@ -94,3 +112,5 @@ export type LabConfig = z.infer<typeof labSchema>;
 export type InstrumentConfig = z.infer<typeof instrumentSchema>;
 export type Envelope = z.infer<typeof envelopeSchema>;
 export type Limit = z.infer<typeof limitSchema>;
+export type Role = z.infer<typeof roleSchema>;
+export type UserConfig = z.infer<typeof userSchema>;

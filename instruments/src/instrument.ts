@@ -68,6 +68,8 @@ export interface InstrumentView {
   reasons: string[];
   problems: string[];
   telemetry: Params;
+  /** The person holding the manual-control lease; automation waits while someone does. */
+  leasedBy: string | null;
 }
 
 /**
@@ -80,18 +82,34 @@ export class Instrument {
   readonly catalog: ActionCatalog;
   readonly view$: Observable<InstrumentView>;
   private readonly localFault = new BehaviorSubject<string | undefined>(undefined);
-  private latest?: InstrumentView;
+  private readonly lease = new BehaviorSubject<string | null>(null);
+  private latest!: InstrumentView;
 
   constructor(private readonly options: InstrumentOptions) {
     this.id = options.id;
     this.kind = options.kind;
     this.catalog = catalogFor(options.kind);
-    this.view$ = combineLatest([options.link.status$, this.localFault]).pipe(map(([status, fault]) => this.toView(status, fault)));
+    this.view$ = combineLatest([options.link.status$, this.localFault, this.lease]).pipe(map(([status, fault, lease]) => this.toView(status, fault, lease)));
     this.view$.subscribe((view) => (this.latest = view));
   }
 
-  get view(): InstrumentView | undefined {
+  /** The current view (links replay their latest status, so there always is one). */
+  get view(): InstrumentView {
     return this.latest;
+  }
+
+  /** Give one person manual control: only their commands (and control actions) go through until released. */
+  takeLease(holder: string): void {
+    const current = this.lease.value;
+    if (current !== null && current !== holder) throw new InstrumentUnavailableError(this.id, 'leased', `${current} holds manual control`);
+    this.lease.next(holder);
+  }
+
+  releaseLease(holder: string, force = false): void {
+    const current = this.lease.value;
+    if (current === null) return;
+    if (current !== holder && !force) throw new InstrumentUnavailableError(this.id, 'leased', `${current} holds manual control, not ${holder}`);
+    this.lease.next(null);
   }
 
   /** Validate, journal and send a command; resolves once it is on its way (not when it is done). */
@@ -106,7 +124,13 @@ export class Instrument {
     const params = parsed.data as Params;
     const envelope = options.envelope ? tighten(this.options.envelope, options.envelope) : this.options.envelope;
     checkEnvelope(this.id, envelope, params, spec.derived?.(params) ?? {});
-    if (spec.exclusive) this.assertAvailable();
+    if (spec.exclusive) {
+      this.assertAvailable();
+      const holder = this.lease.value;
+      if (holder !== null && options.issuedBy !== `user:${holder}`) {
+        throw new InstrumentUnavailableError(this.id, 'leased', `${holder} holds manual control`);
+      }
+    }
 
     const expectedDurationS = options.expectedDurationS ?? spec.nominalDurationS(params);
     const nowMs = Date.now();
@@ -153,13 +177,21 @@ export class Instrument {
    */
   async whenAvailable(timeoutMs: number): Promise<void> {
     const usable = (v: InstrumentView): boolean => v.online && !UNAVAILABLE.has(v.state);
-    if (this.latest && usable(this.latest)) return;
+    if (usable(this.latest)) return;
     try {
       await firstValueFrom(this.view$.pipe(filter(usable), timeout(timeoutMs)));
     } catch {
       const view = this.latest;
-      throw new InstrumentUnavailableError(this.id, view?.state ?? 'offline', `${view?.reasons.join(', ') || 'no status'} for ${timeoutMs} ms`);
+      throw new InstrumentUnavailableError(this.id, view.state, `${view.reasons.join(', ') || 'no status'} for ${timeoutMs} ms`);
     }
+  }
+
+  /**
+   * Resolve once automation may use the instrument: nobody holds its lease and it reports no open
+   * problem (tip changed, drift). No timeout: a technician decides when that is.
+   */
+  async whenAutomatable(): Promise<void> {
+    await firstValueFrom(this.view$.pipe(filter((v) => v.leasedBy === null && v.problems.length === 0)));
   }
 
   /** Send and wait for the terminal result. */
@@ -175,13 +207,12 @@ export class Instrument {
 
   private assertAvailable(): void {
     const view = this.latest;
-    if (!view) return;
     if (UNAVAILABLE.has(view.state)) {
       throw new InstrumentUnavailableError(this.id, view.state, view.reasons.join(', ') || 'not accepting commands');
     }
   }
 
-  private toView(status: StatusMsg, fault: string | undefined): InstrumentView {
+  private toView(status: StatusMsg, fault: string | undefined, leasedBy: string | null): InstrumentView {
     const faulted = fault !== undefined && status.state !== 'estopped';
     return {
       id: this.id,
@@ -192,6 +223,7 @@ export class Instrument {
       reasons: faulted ? [...status.reasons, `fault: ${fault}`] : status.reasons,
       problems: status.problems ?? [],
       telemetry: status.telemetry ?? {},
+      leasedBy,
     };
   }
 }

@@ -54,7 +54,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect {
       seq,
       campaigns,
       experiments: latest ? await this.campaigns.experiments(latest.id) : [],
-      instruments: [...this.runtime.instruments.values()].map((i) => i.view).filter(Boolean),
+      instruments: [...this.runtime.instruments.values()].map((i) => i.view),
     };
   }
 }

@@ -10,7 +10,7 @@ export class HealthController {
   @Get()
   async health(): Promise<Record<string, unknown>> {
     const database = await this.runtime.db.query('SELECT 1 AS ok').then(() => 'ok', (e: Error) => e.message);
-    const instruments = [...this.runtime.instruments.values()].map((i) => ({ id: i.id, state: i.view?.state ?? 'offline' }));
+    const instruments = [...this.runtime.instruments.values()].map((i) => ({ id: i.id, state: i.view.state }));
     return {
       status: database === 'ok' && this.runtime.bus.state$.value === 'connected' ? 'ok' : 'degraded',
       lab: this.runtime.lab.name,

@@ -17,7 +17,6 @@ export class InstrumentsController {
   get(@Param('id') id: string): InstrumentView & { actions: string[] } {
     const instrument = this.runtime.instruments.get(id);
     if (!instrument) throw new NotFoundException(`no instrument '${id}'`);
-    const view = instrument.view ?? { id, kind: instrument.kind, online: false, state: 'offline', ready: false, reasons: ['no status yet'], problems: [], telemetry: {} };
-    return { ...view, actions: Object.keys(instrument.catalog) };
+    return { ...instrument.view, actions: Object.keys(instrument.catalog) };
   }
 }

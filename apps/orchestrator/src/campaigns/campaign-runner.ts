@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { CampaignConfig, ObjectiveConfig } from '@lab/config';
-import { type CommandResult, encodeDataFrame } from '@lab/drivers';
-import type { Observation, Planner, Proposal } from '@lab/planners';
+import type { CampaignConfig } from '@lab/config';
+import type { Observation, Point, Proposal, SteerablePlanner } from '@lab/planners';
 import type { Repository } from 'typeorm';
-import { CampaignEntity, type CampaignStatus, ExperimentEntity, MeasurementEntity, type StoredFile } from '../persistence/entities';
+import { CampaignEntity, type CampaignStatus, ExperimentEntity } from '../persistence/entities';
 import type { LabRuntime } from '../runtime/lab-runtime';
-import { computeFeatures } from './features';
+import { ApprovalGate, type Decision } from './approval-gate';
+import { plannerConfigOf } from './planner-config';
 import { CampaignAborted, RunControl } from './run-control';
-import { resolveTemplates, type TemplateScope } from './templates';
+import { ExperimentFailed, WorkflowExecutor } from './workflow-executor';
 
 export interface CampaignSummary {
   campaignId: string;
@@ -16,7 +16,7 @@ export interface CampaignSummary {
   experiments: number;
   succeeded: number;
   failed: number;
-  best: { experimentId: string; params: Record<string, number | string>; value: number } | null;
+  best: { experimentId: string; params: Point; value: number } | null;
 }
 
 export interface RunProgress {
@@ -25,68 +25,91 @@ export interface RunProgress {
   best: CampaignSummary['best'];
 }
 
-/** How long a step waits for its instrument to come (back) online before the experiment errors. */
-const INSTRUMENT_WAIT_MS = 30_000;
 /** After this many experiments in a row that could not be carried out, the campaign fails instead of burning its budget. */
 const MAX_CONSECUTIVE_ERRORS = 3;
 
-/** Why an experiment ended without objective values. */
-class ExperimentFailed extends Error {
-  constructor(
-    message: string,
-    /** True when the sample itself failed (data for the planner), false for an instrument problem. */
-    readonly informative: boolean,
-  ) {
-    super(message);
-  }
+/** The next experiment to run and who chose it. */
+interface Candidate {
+  proposal: Proposal;
+  proposedBy: string;
 }
 
 /**
- * Runs one campaign: ask the planner, run the workflow on the instruments, measure, tell the
- * planner, until the budget or a stopping rule ends it. Every decision and command is persisted
- * before it takes effect, so a restart can resume from the database.
+ * Runs one campaign: ask the planner (or take a person's injected experiment), pass the approval
+ * gate, run the workflow on the instruments, tell the planner, until the budget or a stopping
+ * rule ends it. Every decision and command is persisted before it takes effect, so a restart can
+ * resume from the database.
  */
 export class CampaignRunner {
   readonly control = new RunControl();
+  readonly approvals: ApprovalGate;
   private readonly campaigns: Repository<CampaignEntity>;
   private readonly experiments: Repository<ExperimentEntity>;
-  private readonly measurements: Repository<MeasurementEntity>;
+  private readonly executor: WorkflowExecutor;
+  private readonly injected: Candidate[] = [];
   private best: CampaignSummary['best'] = null;
+  private sinceImprovement = 0;
   private consecutiveErrors = 0;
   private interrupted = false;
-  private sinceImprovement = 0;
 
   constructor(
     private readonly runtime: LabRuntime,
     private readonly campaign: CampaignEntity,
-    private readonly config: CampaignConfig,
-    private readonly planner: Planner,
+    private config: CampaignConfig,
+    private readonly planner: SteerablePlanner,
   ) {
     this.campaigns = runtime.db.getRepository(CampaignEntity);
     this.experiments = runtime.db.getRepository(ExperimentEntity);
-    this.measurements = runtime.db.getRepository(MeasurementEntity);
-  }
-
-  /** Stop now because the orchestrator is shutting down: the campaign can resume on the next start. */
-  interrupt(): void {
-    this.interrupted = true;
-    this.control.abort();
+    this.approvals = new ApprovalGate(() => this.config.approval);
+    this.executor = new WorkflowExecutor(runtime, campaign.id, this.control, () => this.pausePoint());
   }
 
   get id(): string {
     return this.campaign.id;
   }
 
+  get status(): CampaignStatus {
+    return this.campaign.status;
+  }
+
+  /** Stop now because the orchestrator is shutting down: the campaign can resume on the next start. */
+  interrupt(): void {
+    this.interrupted = true;
+    this.control.abort();
+    this.approvals.withdrawAll();
+  }
+
+  abort(): void {
+    this.control.abort();
+    this.approvals.withdrawAll();
+  }
+
+  /** Queue a person's experiment to run next (the caller has validated the point). */
+  inject(point: Point, by: string): void {
+    this.injected.push({ proposedBy: `user:${by}`, proposal: { point, predicted: {}, acquisition: Number.NaN, explanation: manualExplanation(by) } });
+  }
+
+  /** Leave an observation out of the model from now on; the row and its data stay. */
+  exclude(experimentId: string): void {
+    this.planner.exclude(experimentId);
+  }
+
+  /** A new config version (bounds, constraints, objectives): the model is kept, the space changes. */
+  applyConfig(config: CampaignConfig): void {
+    this.planner.updateSpace(plannerConfigOf(config, this.campaign.seed).space);
+    this.config = config;
+  }
+
   async run(onExperiment?: (progress: RunProgress) => void): Promise<CampaignSummary> {
     const startedAtMs = Date.now();
     await this.setStatus('running', { startedAtMs: this.campaign.startedAtMs ?? startedAtMs });
-    let index = await this.replayHistory();
+    let { nextIndex, counted } = await this.replayHistory();
     let status: CampaignStatus = 'completed';
     let reason = 'budget reached';
     try {
-      let queue: Proposal[] = [];
+      const queue: Proposal[] = [];
       while (true) {
-        const stop = this.stoppingReason(index, startedAtMs);
+        const stop = this.stoppingReason(counted, startedAtMs);
         if (stop) {
           reason = stop;
           break;
@@ -97,15 +120,10 @@ export class CampaignRunner {
           break;
         }
         await this.pausePoint();
-        if (queue.length === 0) {
-          const remaining = this.config.budget.experiments - index;
-          queue = this.planner.ask(Math.min(this.config.planner.batchSize, remaining));
-        }
-        const proposal = queue.shift() as Proposal;
-        const pending = queue.map((p) => p.point);
-        await this.runExperiment(index, proposal, pending);
-        index += 1;
-        onExperiment?.({ done: index, total: this.config.budget.experiments, best: this.best });
+        const candidate = this.nextCandidate(queue, counted);
+        nextIndex = await this.runExperiment(nextIndex, candidate, queue.map((p) => p.point));
+        counted += 1;
+        onExperiment?.({ done: counted, total: this.config.budget.experiments, best: this.best });
       }
     } catch (error) {
       if (error instanceof CampaignAborted) {
@@ -117,6 +135,7 @@ export class CampaignRunner {
         this.runtime.events.publish('alert', { level: 'error', message: `campaign ${this.config.name} failed: ${reason}` }, this.id);
       }
     }
+    this.approvals.withdrawAll();
     await this.setStatus(status, { finishedAtMs: Date.now(), statusReason: reason });
     return this.summary();
   }
@@ -127,54 +146,56 @@ export class CampaignRunner {
       campaignId: this.id,
       name: this.config.name,
       status: this.campaign.status,
-      experiments: rows.length,
+      experiments: rows.filter((r) => r.status !== 'rejected').length,
       succeeded: rows.filter((r) => r.status === 'succeeded').length,
       failed: rows.filter((r) => r.status === 'failed' || r.status === 'error').length,
       best: this.best,
     };
   }
 
-  /** Tell the planner what earlier runs of this campaign measured; returns the next index. */
-  private async replayHistory(): Promise<number> {
-    const rows = await this.experiments.find({ where: { campaignId: this.id }, order: { index: 'ASC' } });
-    const observations = rows.flatMap((row) => {
-      this.track(row);
-      const observation = this.toObservation(row);
-      return observation ? [observation] : [];
-    });
-    if (observations.length > 0) this.planner.tell(observations);
-    return rows.length;
+  private nextCandidate(queue: Proposal[], counted: number): Candidate {
+    const manual = this.injected.shift();
+    if (manual) return manual;
+    if (queue.length === 0) {
+      const remaining = this.config.budget.experiments - counted;
+      queue.push(...this.planner.ask(Math.min(this.config.planner.batchSize, remaining)));
+    }
+    return { proposal: queue.shift() as Proposal, proposedBy: `planner:${this.config.planner.kind}` };
   }
 
-  private async runExperiment(index: number, proposal: Proposal, pending: Record<string, number | string>[]): Promise<void> {
-    const id = randomUUID();
-    const row = this.experiments.create({
-      id,
-      campaignId: this.id,
-      index,
-      status: 'proposed',
-      sampleId: `${this.id.slice(0, 8)}-${index}`,
-      proposedBy: `planner:${this.config.planner.kind}`,
-      params: proposal.point,
-      predicted: proposal.predicted,
-      acquisition: Number.isFinite(proposal.acquisition) ? proposal.acquisition : null,
-      explanation: { ...proposal.explanation, influential: proposal.explanation.influential.map((i) => ({ ...i })), pending: pending.length },
-      objectives: null,
-      failureReason: null,
-      proposedAtMs: Date.now(),
-      startedAtMs: null,
-      finishedAtMs: null,
-    });
-    await this.experiments.insert(row);
-    this.runtime.events.publish('experiment.proposed', { ...row }, this.id);
+  /** Tell the planner what earlier runs of this campaign measured; where to go on from. */
+  private async replayHistory(): Promise<{ nextIndex: number; counted: number }> {
+    const rows = await this.experiments.find({ where: { campaignId: this.id }, order: { index: 'ASC' } });
+    for (const row of rows) {
+      const observation = this.observationOf(row);
+      if (!observation) continue;
+      this.planner.tell([observation]);
+      if (row.excludedReason) this.planner.exclude(row.id);
+      this.track(row);
+    }
+    return { nextIndex: rows.length === 0 ? 0 : rows[rows.length - 1].index + 1, counted: rows.filter((r) => r.status !== 'rejected').length };
+  }
 
+  /** Propose (again after each rejection), run, tell; returns the index for the next proposal. */
+  private async runExperiment(index: number, candidate: Candidate, pending: Point[]): Promise<number> {
+    let row = await this.propose(index, candidate);
+    const rejected: Point[] = [];
+    while ((await this.approve(row)).kind !== 'approve') {
+      rejected.push(row.params);
+      row = await this.propose(row.index + 1, this.replacement([...pending, ...rejected]));
+    }
+    await this.execute(row);
+    return row.index + 1;
+  }
+
+  private async execute(row: ExperimentEntity): Promise<void> {
+    const { index } = row;
     row.status = 'running';
     row.startedAtMs = Date.now();
-    await this.experiments.update(id, { status: row.status, startedAtMs: row.startedAtMs });
-    this.runtime.events.publish('experiment.started', { id, index }, this.id);
-
+    await this.experiments.update(row.id, { status: row.status, startedAtMs: row.startedAtMs });
+    this.runtime.events.publish('experiment.started', { id: row.id, index }, this.id);
     try {
-      row.objectives = await this.runWorkflow(row);
+      row.objectives = await this.executor.run(row, this.config);
       await this.finishExperiment(row, 'succeeded', null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -187,7 +208,7 @@ export class CampaignRunner {
       row.objectives = null;
       await this.finishExperiment(row, informative ? 'failed' : 'error', message);
       if (!informative) {
-        this.runtime.events.publish('alert', { level: 'warning', message: `experiment ${index}: ${message}` }, this.id);
+        this.runtime.events.publish('alert', { level: 'warning', message: `experiment ${index + 1}: ${message}` }, this.id);
         if (++this.consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
           throw new Error(`${this.consecutiveErrors} experiments in a row could not be carried out; last: ${message}`);
         }
@@ -195,9 +216,70 @@ export class CampaignRunner {
       }
     }
     this.consecutiveErrors = 0;
-    const observation = this.toObservation(row);
+    const observation = this.observationOf(row);
     if (observation) this.planner.tell([observation]);
     this.track(row);
+  }
+
+  /** Record the proposal, with what the model predicted and why, before anything runs. */
+  private async propose(index: number, { proposal, proposedBy }: Candidate): Promise<ExperimentEntity> {
+    const row = this.experiments.create({
+      id: randomUUID(),
+      campaignId: this.id,
+      index,
+      status: 'proposed',
+      sampleId: `${this.id.slice(0, 8)}-${index}`,
+      proposedBy,
+      params: proposal.point,
+      predicted: proposal.predicted,
+      acquisition: Number.isFinite(proposal.acquisition) ? proposal.acquisition : null,
+      explanation: { ...proposal.explanation, influential: proposal.explanation.influential.map((i) => ({ ...i })) },
+      objectives: null,
+      failureReason: null,
+      approvedBy: null,
+      excludedReason: null,
+      proposedAtMs: Date.now(),
+      startedAtMs: null,
+      finishedAtMs: null,
+    });
+    await this.experiments.insert(row);
+    this.runtime.events.publish('experiment.proposed', { ...row }, this.id);
+    return row;
+  }
+
+  private async approve(row: ExperimentEntity): Promise<Decision> {
+    const rule = row.proposedBy.startsWith('user:') ? row.proposedBy : this.approvals.autoApproval(row.params);
+    const decision: Decision = rule ? { kind: 'approve', by: rule } : await this.waitForPerson(row);
+    if (decision.kind === 'approve') {
+      if (decision.params) row.params = decision.params;
+      row.status = 'approved';
+      row.approvedBy = decision.by;
+      await this.experiments.update(row.id, { status: row.status, approvedBy: row.approvedBy, params: row.params });
+    } else if (decision.kind === 'reject') {
+      row.status = 'rejected';
+      row.failureReason = `rejected by ${decision.by}: ${decision.reason}`;
+      await this.experiments.update(row.id, { status: row.status, failureReason: row.failureReason });
+      this.runtime.events.publish('experiment.finished', { ...row }, this.id);
+    } else {
+      throw new CampaignAborted('proposal withdrawn: the campaign is ending');
+    }
+    return decision;
+  }
+
+  private async waitForPerson(row: ExperimentEntity): Promise<Decision> {
+    this.runtime.events.publish('approval.requested', { experimentId: row.id, index: row.index, params: row.params, predicted: row.predicted, explanation: row.explanation }, this.id);
+    await this.setStatus('awaiting_approval');
+    const decision = await this.approvals.wait(row.id);
+    if (this.campaign.status === 'awaiting_approval') await this.setStatus('running');
+    return decision;
+  }
+
+  /** After a rejection: a new proposal that steers away from the rejected points (told as pending). */
+  private replacement(avoid: Point[]): Candidate {
+    const manual = this.injected.shift();
+    if (manual) return manual;
+    const [proposal] = this.planner.ask(1, { pending: avoid });
+    return { proposal, proposedBy: `planner:${this.config.planner.kind}` };
   }
 
   private async finishExperiment(row: ExperimentEntity, status: ExperimentEntity['status'], reason: string | null): Promise<void> {
@@ -208,87 +290,7 @@ export class CampaignRunner {
     this.runtime.events.publish('experiment.finished', { ...row }, this.id);
   }
 
-  /** Run every step; returns the objective values. */
-  private async runWorkflow(row: ExperimentEntity): Promise<Record<string, number>> {
-    const scope: TemplateScope = { params: row.params, experiment: { id: row.id, sampleId: row.sampleId, index: row.index }, steps: {} };
-    const features: Record<string, Record<string, number>> = {};
-    for (const step of this.config.workflow) {
-      await this.pausePoint();
-      const instrument = this.runtime.instruments.get(step.instrument);
-      if (!instrument) throw new ExperimentFailed(`no instrument '${step.instrument}'`, false);
-      await instrument.whenAvailable(INSTRUMENT_WAIT_MS).catch((error: Error) => {
-        throw new ExperimentFailed(`${step.id}: ${error.message}`, false);
-      });
-      const handle = await instrument.send(step.action, resolveTemplates(step.params, scope), {
-        issuedBy: `campaign:${this.id}`,
-        idempotencyKey: `${this.id}/${row.index}/${step.id}`,
-        expectedDurationS: step.expectedDurationS,
-        envelope: this.config.safety[step.instrument],
-        context: { campaignId: this.id, experimentId: row.id, stepId: step.id },
-      });
-      const detach = this.control.onAbort(() => {
-        instrument.send('cancel', { targetCmdId: handle.cmdId }, { issuedBy: `campaign:${this.id}` }).catch(() => undefined);
-      });
-      const progress = handle.progress$.subscribe((p) =>
-        this.runtime.events.publish('command.progress', { experimentId: row.id, stepId: step.id, instrumentId: step.instrument, ...p }, this.id),
-      );
-      let result: CommandResult;
-      try {
-        result = await handle.result;
-      } catch (error) {
-        if (this.control.requested === 'abort') throw new CampaignAborted('aborted during ' + step.id);
-        throw new ExperimentFailed(`${step.id}: ${(error as Error).message}`, false);
-      } finally {
-        detach();
-        progress.unsubscribe();
-      }
-      if (result.status === 'cancelled' && this.control.requested === 'abort') throw new CampaignAborted('aborted during ' + step.id);
-      if (result.status !== 'succeeded') {
-        throw new ExperimentFailed(`${step.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`, false);
-      }
-      features[step.id] = await this.storeMeasurement(row, step.id, step.instrument, result);
-      scope.steps[step.id] = { ...(result.outputs ?? {}), ...features[step.id] };
-      this.runtime.events.publish('experiment.step', { experimentId: row.id, stepId: step.id, outputs: result.outputs ?? {}, features: features[step.id] }, this.id);
-      if (result.outputs?.outcome === 'failed') {
-        throw new ExperimentFailed(`${step.id}: sample failed (${String(result.outputs.failureReason ?? 'no reason given')})`, true);
-      }
-    }
-    return Object.fromEntries(this.config.objectives.map((o) => [o.name, this.objectiveValue(o, scope)]));
-  }
-
-  private objectiveValue(objective: ObjectiveConfig, scope: TemplateScope): number {
-    const value = scope.steps[objective.from.step]?.[objective.from.feature];
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new ExperimentFailed(`objective ${objective.name}: step ${objective.from.step} gave no number '${objective.from.feature}'`, false);
-    }
-    return value;
-  }
-
-  private async storeMeasurement(row: ExperimentEntity, stepId: string, instrumentId: string, result: CommandResult): Promise<Record<string, number>> {
-    const features = computeFeatures(result.data);
-    if (result.data.length === 0 && !result.outputs) return features;
-    const files: StoredFile[] = [];
-    for (const frame of result.data) {
-      const stored = await this.runtime.blobs.put(encodeDataFrame(frame), 'frame');
-      const { dataId, kind, shape, channel, rows } = frame.header;
-      files.push({ dataId, kind, shape, channel, rows, ...stored });
-    }
-    await this.measurements.insert({
-      id: randomUUID(),
-      campaignId: this.id,
-      experimentId: row.id,
-      stepId,
-      instrumentId,
-      cmdId: result.cmdId,
-      outputs: result.outputs ?? {},
-      features,
-      files,
-      createdAtMs: Date.now(),
-    });
-    return features;
-  }
-
-  private toObservation(row: ExperimentEntity): Observation | undefined {
+  private observationOf(row: ExperimentEntity): Observation | undefined {
     if (row.status === 'succeeded' && row.objectives) return { id: row.id, point: row.params, values: row.objectives };
     if (row.status === 'failed') return { id: row.id, point: row.params, failed: true };
     return undefined;
@@ -298,7 +300,7 @@ export class CampaignRunner {
   private track(row: ExperimentEntity): void {
     const objective = this.config.objectives[0];
     const value = row.objectives?.[objective.name];
-    if (row.status !== 'succeeded' || value === undefined) {
+    if (row.status !== 'succeeded' || value === undefined || row.excludedReason) {
       this.sinceImprovement += 1;
       return;
     }
@@ -331,21 +333,19 @@ export class CampaignRunner {
 
   /** A checkpoint: wait here while paused (recorded as such), throw if aborted. */
   private async pausePoint(): Promise<void> {
-    let paused = false;
-    await this.control.checkpoint(() => {
-      paused = true;
-      void this.setStatus('paused');
-    });
-    if (paused) await this.setStatus('running');
+    await this.control.checkpoint(
+      () => void this.setStatus('paused'),
+      () => void this.setStatus('running'),
+    );
   }
 
   private async setStatus(status: CampaignStatus, extra: Partial<CampaignEntity> = {}): Promise<void> {
     Object.assign(this.campaign, { status, ...extra });
     await this.campaigns.update(this.id, { status, ...extra });
-    this.publishStatus(status);
-  }
-
-  private publishStatus(status: CampaignStatus): void {
     this.runtime.events.publish('campaign.status', { id: this.id, name: this.config.name, status, reason: this.campaign.statusReason }, this.id);
   }
+}
+
+function manualExplanation(by: string): Proposal['explanation'] {
+  return { exploitShare: 0, exploreShare: 0, relevance: {}, influential: [], feasibility: 1, reason: `injected by ${by}` };
 }

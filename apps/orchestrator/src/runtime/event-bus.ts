@@ -3,6 +3,8 @@ import { Subject, type Observable } from 'rxjs';
 export type LabEventType =
   | 'campaign.status'
   | 'experiment.proposed'
+  | 'approval.requested'
+  | 'control'
   | 'experiment.started'
   | 'experiment.step'
   | 'experiment.finished'

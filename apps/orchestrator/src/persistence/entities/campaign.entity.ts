@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../columns';
 
-export type CampaignStatus = 'created' | 'running' | 'paused' | 'stopping' | 'completed' | 'stopped' | 'aborted' | 'failed' | 'interrupted';
+export type CampaignStatus = 'created' | 'running' | 'paused' | 'awaiting_approval' | 'completed' | 'stopped' | 'aborted' | 'failed' | 'interrupted';
 
 /** A campaign pins the exact config text it runs (and its hash), so its decisions can be replayed. */
 @Entity('campaign')

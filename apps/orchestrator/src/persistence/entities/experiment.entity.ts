@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs, json, type JsonRecord } from '../columns';
 
 /** failed: the sample failed (data for the planner); error: the experiment could not be carried out. */
-export type ExperimentStatus = 'proposed' | 'running' | 'succeeded' | 'failed' | 'error' | 'aborted' | 'unknown';
+export type ExperimentStatus = 'proposed' | 'approved' | 'rejected' | 'running' | 'succeeded' | 'failed' | 'error' | 'aborted' | 'unknown';
 
 /** One experiment: the proposal (with what the model predicted and why), its run, its result. */
 @Entity('experiment')
@@ -20,6 +20,9 @@ export class ExperimentEntity {
   @Column(json()) explanation!: JsonRecord;
   @Column(json({ nullable: true })) objectives!: Record<string, number> | null;
   @Column('text', { nullable: true }) failureReason!: string | null;
+  @Column('varchar', { length: 100, nullable: true }) approvedBy!: string | null;
+  /** Set when a person excluded the result from the model; the row and its data stay. */
+  @Column('text', { nullable: true }) excludedReason!: string | null;
   @Column(epochMs()) proposedAtMs!: number;
   @Column(epochMs({ nullable: true })) startedAtMs!: number | null;
   @Column(epochMs({ nullable: true })) finishedAtMs!: number | null;

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { CampaignConfig, ObjectiveConfig, WorkflowStep } from '@lab/config';
+import { type CommandResult, encodeDataFrame } from '@lab/drivers';
+import type { Instrument } from '@lab/instruments';
+import type { Repository } from 'typeorm';
+import { type ExperimentEntity, MeasurementEntity, type StoredFile } from '../persistence/entities';
+import type { LabRuntime } from '../runtime/lab-runtime';
+import { computeFeatures } from './features';
+import { CampaignAborted, type RunControl } from './run-control';
+import { resolveTemplates, type TemplateScope } from './templates';
+
+/** How long a step waits for its instrument to come (back) online before the experiment errors. */
+const INSTRUMENT_WAIT_MS = 30_000;
+
+/** Why an experiment ended without objective values. */
+export class ExperimentFailed extends Error {
+  constructor(
+    message: string,
+    /** True when the sample itself failed (data for the planner), false for an instrument problem. */
+    readonly informative: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs the workflow of one experiment, step by step, with a checkpoint before each step. A step
+ * interrupted by pause-now runs again after the resume, under a new idempotency key (the first
+ * command ended cancelled; the instrument must not replay that).
+ */
+export class WorkflowExecutor {
+  private readonly measurements: Repository<MeasurementEntity>;
+
+  constructor(
+    private readonly runtime: LabRuntime,
+    private readonly campaignId: string,
+    private readonly control: RunControl,
+    private readonly pausePoint: () => Promise<void>,
+  ) {
+    this.measurements = runtime.db.getRepository(MeasurementEntity);
+  }
+
+  /** Run every step; returns the objective values. */
+  async run(row: ExperimentEntity, config: CampaignConfig): Promise<Record<string, number>> {
+    const scope: TemplateScope = { params: row.params, experiment: { id: row.id, sampleId: row.sampleId, index: row.index }, steps: {} };
+    for (const step of config.workflow) {
+      const result = await this.runStep(row, step, scope, config);
+      const features = await this.storeMeasurement(row, step, result);
+      scope.steps[step.id] = { ...(result.outputs ?? {}), ...features };
+      this.runtime.events.publish('experiment.step', { experimentId: row.id, stepId: step.id, outputs: result.outputs ?? {}, features }, this.campaignId);
+      if (result.outputs?.outcome === 'failed') {
+        throw new ExperimentFailed(`${step.id}: sample failed (${String(result.outputs.failureReason ?? 'no reason given')})`, true);
+      }
+    }
+    return Object.fromEntries(config.objectives.map((o) => [o.name, objectiveValue(o, scope)]));
+  }
+
+  private async runStep(row: ExperimentEntity, step: WorkflowStep, scope: TemplateScope, config: CampaignConfig): Promise<CommandResult> {
+    const instrument = this.runtime.instruments.get(step.instrument);
+    if (!instrument) throw new ExperimentFailed(`no instrument '${step.instrument}'`, false);
+    for (let attempt = 0; ; attempt++) {
+      await this.pausePoint();
+      await this.ready(instrument, step);
+      const result = await this.attempt(row, step, scope, config, instrument, attempt);
+      if (result) return result;
+      // Interrupted by pause-now: back to the checkpoint before this step, then again.
+    }
+  }
+
+  /** One try of a step; undefined when pause-now interrupted it. */
+  private async attempt(row: ExperimentEntity, step: WorkflowStep, scope: TemplateScope, config: CampaignConfig, instrument: Instrument, attempt: number): Promise<CommandResult | undefined> {
+    const handle = await instrument.send(step.action, resolveTemplates(step.params, scope), {
+      issuedBy: `campaign:${this.campaignId}`,
+      idempotencyKey: `${this.campaignId}/${row.index}/${step.id}${attempt > 0 ? `/retry-${attempt}` : ''}`,
+      expectedDurationS: step.expectedDurationS,
+      envelope: config.safety[step.instrument],
+      context: { campaignId: this.campaignId, experimentId: row.id, stepId: step.id },
+    });
+    const detach = this.control.onInterrupt(() => {
+      instrument.send('cancel', { targetCmdId: handle.cmdId }, { issuedBy: `campaign:${this.campaignId}` }).catch(() => undefined);
+    });
+    const progress = handle.progress$.subscribe((p) =>
+      this.runtime.events.publish('command.progress', { experimentId: row.id, stepId: step.id, instrumentId: step.instrument, ...p }, this.campaignId),
+    );
+    let result: CommandResult;
+    try {
+      result = await handle.result;
+    } catch (error) {
+      if (this.control.requested === 'abort') throw new CampaignAborted(`aborted during ${step.id}`);
+      if (this.control.rewinding) return undefined;
+      throw new ExperimentFailed(`${step.id}: ${(error as Error).message}`, false);
+    } finally {
+      detach();
+      progress.unsubscribe();
+    }
+    if (result.status === 'succeeded') return result;
+    if (this.control.requested === 'abort') throw new CampaignAborted(`aborted during ${step.id}`);
+    if (result.status === 'cancelled' && this.control.rewinding) return undefined;
+    // An e-stop cancels the step; the campaign is paused by the stop, so run the step again after it.
+    if (result.status === 'cancelled' && result.error?.code === 'estop' && this.control.requested === 'pause') return undefined;
+    throw new ExperimentFailed(`${step.id}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ''}`, false);
+  }
+
+  /** Wait until automation may use the instrument: nobody holds it, no open problem, online. */
+  private async ready(instrument: Instrument, step: WorkflowStep): Promise<void> {
+    if (instrument.view.leasedBy !== null || instrument.view.problems.length > 0) {
+      this.runtime.events.publish('alert', { level: 'info', message: `${step.id} waits for ${instrument.id}: ${instrument.view.leasedBy ? `held by ${instrument.view.leasedBy}` : `problem ${instrument.view.problems.join(', ')}`}` }, this.campaignId);
+      await instrument.whenAutomatable();
+    }
+    await instrument.whenAvailable(INSTRUMENT_WAIT_MS).catch((error: Error) => {
+      throw new ExperimentFailed(`${step.id}: ${error.message}`, false);
+    });
+  }
+
+  private async storeMeasurement(row: ExperimentEntity, step: WorkflowStep, result: CommandResult): Promise<Record<string, number>> {
+    const features = computeFeatures(result.data);
+    if (result.data.length === 0 && !result.outputs) return features;
+    const files: StoredFile[] = [];
+    for (const frame of result.data) {
+      const stored = await this.runtime.blobs.put(encodeDataFrame(frame), 'frame');
+      const { dataId, kind, shape, channel, rows } = frame.header;
+      files.push({ dataId, kind, shape, channel, rows, ...stored });
+    }
+    await this.measurements.insert({
+      id: randomUUID(),
+      campaignId: this.campaignId,
+      experimentId: row.id,
+      stepId: step.id,
+      instrumentId: step.instrument,
+      cmdId: result.cmdId,
+      outputs: result.outputs ?? {},
+      features,
+      files,
+      createdAtMs: Date.now(),
+    });
+    return features;
+  }
+}
+
+function objectiveValue(objective: ObjectiveConfig, scope: TemplateScope): number {
+  const value = scope.steps[objective.from.step]?.[objective.from.feature];
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ExperimentFailed(`objective ${objective.name}: step ${objective.from.step} gave no number '${objective.from.feature}'`, false);
+  }
+  return value;
+}
