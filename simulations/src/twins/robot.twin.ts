@@ -72,6 +72,8 @@ export class RobotTwin extends Twin {
         run: async () => {
           this.stopRunning({ status: 'cancelled', code: 'halted', message: 'halted by request' });
           this.enterSafeState();
+          // The arm state is telemetry: a change is published at once, not at the next heartbeat.
+          this.publishStatus();
           return undefined;
         },
       }),

@@ -1,0 +1,89 @@
+import { type InstrumentLink, MqttBus, SerialLink } from '@lab/drivers';
+import { type CommandJournal, type Envelope, type Instrument, type InstrumentView, Spm, Stem, SynthesisRobot } from '@lab/instruments';
+import { type PtyPair, type SimulatedLab, startPtyPair, startSimulatedLab, type TwinSpec } from '@lab/simulations';
+import { filter, firstValueFrom, timeout } from 'rxjs';
+import { TestBroker } from '../../../support/broker';
+
+export type Transport = 'mqtt' | 'serial';
+export type InstrumentId = 'robot' | 'afm' | 'stem';
+
+/** Twin clock: a 60 min anneal takes 36 ms, so every action runs its real phases quickly. */
+export const TIME_SCALE = 1e-5;
+
+export interface RigOptions {
+  /** Orchestrator-side envelopes per instrument (default: none). */
+  envelopes?: Partial<Record<InstrumentId, Envelope>>;
+  /** The twins' own envelopes per instrument (default: none). */
+  twinEnvelopes?: Partial<Record<InstrumentId, Envelope>>;
+  journal?: CommandJournal;
+}
+
+/** Three twins (robot, AFM, STEM) on one transport, and the orchestrator's facades driving them. */
+export interface InstrumentRig {
+  readonly transport: Transport;
+  readonly lab: SimulatedLab;
+  readonly robot: SynthesisRobot;
+  readonly afm: Spm;
+  readonly stem: Stem;
+  /** MQTT only: the broker, restartable on the same port. */
+  readonly broker?: TestBroker;
+  instrument(id: InstrumentId): Instrument;
+  close(): Promise<void>;
+}
+
+export const KINDS: Record<InstrumentId, TwinSpec['kind']> = { robot: 'synthesis-robot', afm: 'spm', stem: 'stem' };
+export const IDS = Object.keys(KINDS) as InstrumentId[];
+/** No random tip changes: a `tip_changed` problem would block the measurements that follow. */
+const WORLD = { spm: { tipChangeProbability: 0 } };
+
+export async function startRig(transport: Transport, options: RigOptions = {}): Promise<InstrumentRig> {
+  const twin = (id: InstrumentId, wire: TwinSpec['transport']): TwinSpec => ({ id, kind: KINDS[id], transport: wire, envelope: options.twinEnvelopes?.[id] });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  };
+  try {
+    let links: Record<InstrumentId, InstrumentLink>;
+    let lab: SimulatedLab;
+    let broker: TestBroker | undefined;
+    if (transport === 'mqtt') {
+      const started = await new TestBroker().start();
+      broker = started;
+      stops.push(() => started.stop());
+      lab = await startSimulatedLab({ brokerUrl: started.url, seed: 3, timeScale: TIME_SCALE, world: WORLD, instruments: IDS.map((id) => twin(id, { type: 'mqtt' })) });
+      stops.push(() => lab.stop());
+      // Short reconnect delays: a broker restart is part of the tests.
+      const bus = await MqttBus.connect({ url: started.url, clientId: `rig-${process.pid}-${Date.now()}`, reconnectMs: 50, maxReconnectMs: 200 });
+      stops.push(() => bus.close());
+      links = { robot: bus.link('robot'), afm: bus.link('afm'), stem: bus.link('stem') };
+    } else {
+      const pairs: Partial<Record<InstrumentId, PtyPair>> = {};
+      for (const id of IDS) {
+        const pair = await startPtyPair(id);
+        pairs[id] = pair;
+        stops.push(() => pair.stop());
+      }
+      const path = (id: InstrumentId, end: 'devicePath' | 'hostPath'): string => (pairs[id] as PtyPair)[end];
+      lab = await startSimulatedLab({ seed: 3, timeScale: TIME_SCALE, world: WORLD, instruments: IDS.map((id) => twin(id, { type: 'serial', path: path(id, 'devicePath') })) });
+      stops.push(() => lab.stop());
+      const serial = (id: InstrumentId): SerialLink => {
+        const link = new SerialLink({ instrumentId: id, path: path(id, 'hostPath'), reconnect: { initialMs: 50, maxMs: 400 } });
+        stops.push(() => link.close());
+        return link;
+      };
+      links = { robot: serial('robot'), afm: serial('afm'), stem: serial('stem') };
+    }
+    const common = (id: InstrumentId) => ({ id, link: links[id], envelope: options.envelopes?.[id] ?? {}, journal: options.journal, timeScale: TIME_SCALE });
+    const instruments = { robot: new SynthesisRobot(common('robot')), afm: new Spm(common('afm')), stem: new Stem(common('stem')) };
+    await Promise.all(IDS.map((id) => viewWhere(instruments[id], (v) => v.online)));
+    return { transport, lab, broker, ...instruments, instrument: (id) => instruments[id], close: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The instrument's view once it satisfies `wanted` (fails the test after 10 s rather than hanging). */
+export function viewWhere(instrument: Instrument, wanted: (view: InstrumentView) => boolean): Promise<InstrumentView> {
+  return firstValueFrom(instrument.view$.pipe(filter(wanted), timeout(10_000)));
+}
