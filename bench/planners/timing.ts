@@ -37,6 +37,8 @@ function gpPlanner(d: number): SteerablePlanner {
     seed: 1,
     objectives: [{ name: 'y', direction: 'minimize' }],
     space: { parameters: Array.from({ length: d }, (_, i) => ({ name: `x${i}`, type: 'continuous' as const, lower: 0, upper: 1 })) },
+    // A short design so even n = 10 measures model-based asks.
+    options: { initialDesign: 2 },
   });
 }
 

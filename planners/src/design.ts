@@ -15,20 +15,23 @@ export class InitialDesign {
     readonly seed: number,
     readonly size: number,
     readonly kind: 'sobol' | 'lhs',
+    /** Start with the centre point (default); off, the design is Sobol/LHS only. */
+    readonly centre = true,
   ) {}
 
   /** Encoded design point `index` (feasible, snapped); `label` says where it came from. */
   point(index: number): { x: Float64Array; label: string } {
-    if (index === 0) {
+    if (index === 0 && this.centre) {
       const c = this.domain.finalize(this.domain.centre(this.seed));
       if (c) return { x: c, label: 'centre point' };
     }
+    const offset = this.centre ? 1 : 0;
     if (this.kind === 'lhs' && this.domain.isBox && index < this.size) {
-      this.lhsPool ??= this.latinHypercube(Math.max(1, this.size - 1));
-      const x = this.domain.finalize(this.lhsPool[(index - 1 + this.lhsPool.length) % this.lhsPool.length]);
+      this.lhsPool ??= this.latinHypercube(Math.max(1, this.size - offset));
+      const x = this.domain.finalize(this.lhsPool[(index - offset + this.lhsPool.length) % this.lhsPool.length]);
       if (x) return { x, label: 'Latin hypercube point' };
     }
-    for (let j = Math.max(0, index - 1); ; j++) {
+    for (let j = Math.max(0, index - offset); ; j++) {
       if (j >= this.sobolPool.length) this.sobolPool = this.domain.sample(Math.max(2 * this.sobolPool.length, j + 16), this.seed);
       if (j >= this.sobolPool.length) throw new Error('could not sample the feasible set');
       const x = this.domain.finalize(this.sobolPool[j]);

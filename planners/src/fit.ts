@@ -187,6 +187,9 @@ export function fitHyper(X: Float64Array, y: Float64Array, dim: number, extraNoi
   const starts: Float64Array[] = [];
   if (opts.warmStart && opts.warmStart.logLengthscales.length === dim) starts.push(clamp(packHyper(opts.warmStart)));
   starts.push(clamp(packHyper(defaultHyper(dim, minNoise))));
+  // A deliberately noisy start: with few points a smooth-and-noisy explanation and a wiggly
+  // interpolating one can both be local optima; scoring both lets the posterior decide.
+  starts.push(clamp(packHyper({ ...defaultHyper(dim, minNoise), logNoise: Math.log(0.1) })));
   const rng = opts.rng ?? new Rng(dim * 7919 + y.length);
   const ls = lengthscalePrior(dim);
   for (let s = 0; s < (opts.randomStarts ?? 0); s++) {

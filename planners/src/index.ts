@@ -24,7 +24,8 @@
  * - `'random'`: initial design then uniform random points (baseline, not Bayesian optimization).
  *
  * Options (`PlannerConfig.options`, all optional):
- * - every kind: `initialDesign` (default max(5, 2 x parameters)), `design` ('sobol' | 'lhs').
+ * - every kind: `initialDesign` (default max(5, 2 x parameters)), `design` ('sobol' | 'lhs'),
+ *   `centrePoint` (default true: the design starts at the centre of the feasible set).
  * - GP kinds: `kernel` ('matern52' | 'rbf'), `rawSamples` (1024), `restarts` (20), `maxIter` (200),
  *   `refitEvery` ('auto' | k), `fitSubsample` (200), `minNoise` (1e-6, standardized units),
  *   `beta` (2), `mcSamples` (128), `feasibilityModel` (true: failed experiments teach a

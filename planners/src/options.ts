@@ -6,6 +6,8 @@ export interface CommonOptions {
   initialDesign: number;
   /** 'sobol' (default) or 'lhs' (Latin hypercube; box-shaped spaces only, Sobol otherwise). */
   design: 'sobol' | 'lhs';
+  /** Whether the design starts with the centre of the feasible set (default true). */
+  centrePoint: boolean;
 }
 
 /** Options of the GP-based kinds. */
@@ -33,6 +35,7 @@ export interface GpOptions extends CommonOptions {
 
 const DEFAULT_GP: Omit<GpOptions, 'initialDesign'> = {
   design: 'sobol',
+  centrePoint: true,
   kernel: 'rbf',
   rawSamples: 1024,
   restarts: 20,
@@ -59,6 +62,7 @@ export function resolveCommon(options: Record<string, unknown> | undefined, para
   return {
     initialDesign: Math.max(0, Math.floor(num(o, 'initialDesign', defaultDesignSize(parameterCount)))),
     design: o.design === 'lhs' ? 'lhs' : 'sobol',
+    centrePoint: o.centrePoint !== false,
   };
 }
 

@@ -193,7 +193,7 @@ export abstract class BasePlanner implements SteerablePlanner {
     const key = JSON.stringify(Object.entries(fixed).sort());
     let design = this.designs.get(key);
     if (!design) {
-      design = new InitialDesign(domain, mixSeed(this.cfg.seed, 0xde5), this.common.initialDesign, this.common.design);
+      design = new InitialDesign(domain, mixSeed(this.cfg.seed, 0xde5), this.common.initialDesign, this.common.design, this.common.centrePoint);
       this.designs.set(key, design);
     }
     const { x, label } = design.point(index);

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { constraintViolation, createPlanner, PlannerConfig, SearchSpaceSpec } from './index';
+
+const fast = { rawSamples: 128, restarts: 4, maxIter: 60 };
+const quad = (x: number, y: number): number => (x - 0.3) ** 2 + (y - 0.6) ** 2;
+const space2: SearchSpaceSpec = { parameters: [{ name: 'x', type: 'continuous', lower: 0, upper: 1 }, { name: 'y', type: 'continuous', lower: 0, upper: 1 }] };
+
+function seeded(config: PlannerConfig, n: number, noiseVar?: number) {
+  const planner = createPlanner(config);
+  for (let i = 0; i < n; i++) {
+    const [p] = planner.ask(1);
+    planner.tell([{ id: `e${i}`, point: p.point, values: { y: quad(Number(p.point.x), Number(p.point.y)) }, ...(noiseVar !== undefined ? { noiseVar: { y: noiseVar } } : {}) }]);
+  }
+  return planner;
+}
+
+describe('steering and options', () => {
+  it('per-observation noise variance widens the posterior at measured points', () => {
+    const cfg: PlannerConfig = { kind: 'gp-ei', seed: 1, objectives: [{ name: 'y', direction: 'minimize' }], space: space2, options: fast };
+    const quiet = seeded(cfg, 10);
+    const noisy = seeded(cfg, 10, 0.05);
+    const at = { fixed: { x: 0.5, y: 0.5 } };
+    quiet.tell([{ id: 'm', point: { x: 0.5, y: 0.5 }, values: { y: quad(0.5, 0.5) } }]);
+    noisy.tell([{ id: 'm', point: { x: 0.5, y: 0.5 }, values: { y: quad(0.5, 0.5) }, noiseVar: { y: 0.05 } }]);
+    expect(noisy.ask(1, at)[0].predicted.y.sd).toBeGreaterThan(5 * quiet.ask(1, at)[0].predicted.y.sd);
+  });
+
+  it('Latin hypercube design puts one point in each of n strata per parameter (after the centre)', () => {
+    const planner = createPlanner({ kind: 'sobol', seed: 3, objectives: [{ name: 'y', direction: 'minimize' }], space: space2, options: { design: 'lhs', initialDesign: 9 } });
+    const pts = planner.ask(9).slice(1).map((p) => p.point);
+    for (const name of ['x', 'y']) expect(new Set(pts.map((p) => Math.floor(Number(p[name]) * 8))).size).toBe(8);
+  });
+
+  it('updateSpace adds a constraint mid-campaign and every later proposal satisfies it', () => {
+    const planner = seeded({ kind: 'gp-ei', seed: 4, objectives: [{ name: 'y', direction: 'minimize' }], space: space2, options: fast }, 8);
+    const tighter: SearchSpaceSpec = { ...space2, constraints: [{ coefficients: { x: 1, y: 1 }, op: '<=', rhs: 0.7 }] };
+    planner.updateSpace(tighter);
+    expect(planner.config.space.constraints).toHaveLength(1);
+    for (const p of planner.ask(4)) expect(constraintViolation(tighter, p.point)).toBeLessThanOrEqual(1e-9);
+    // The model was kept: proposals are model-based, not a restarted design.
+    expect(planner.ask(1)[0].explanation.reason).toMatch(/Bayesian optimization/);
+  });
+
+  it('rejects an infeasible fixed-feature request with a readable error', () => {
+    const planner = createPlanner({ kind: 'gp-ei', seed: 5, objectives: [{ name: 'y', direction: 'minimize' }], space: { ...space2, constraints: [{ coefficients: { x: 1, y: 1 }, op: '=', rhs: 1 }] }, options: fast });
+    expect(() => planner.ask(1, { fixed: { x: 0.2, y: 0.2 } })).toThrow(/constraints cannot be satisfied/);
+    expect(planner.ask(1, { fixed: { x: 0.2 } })[0].point.y).toBeCloseTo(0.8, 12);
+  });
+});
