@@ -64,13 +64,7 @@ export function shares(exploit: number, explore: number): { exploitShare: number
   return { exploitShare: exploit / total, exploreShare: explore / total };
 }
 
-export function designExplanation(space: EncodedSpace, reason: string, feasibility: number, logLengthscales: readonly number[] | null): Explanation {
-  return {
-    exploitShare: 0,
-    exploreShare: 1,
-    relevance: relevanceFromLengthscales(space, logLengthscales),
-    influential: [],
-    feasibility,
-    reason,
-  };
+/** Explanation of a model-free proposal (design, Sobol, random): pure exploration, uniform relevance. */
+export function designExplanation(space: EncodedSpace, reason: string): Explanation {
+  return { exploitShare: 0, exploreShare: 1, relevance: relevanceFromLengthscales(space, null), influential: [], feasibility: 1, reason };
 }

@@ -36,7 +36,6 @@ export class GaussianProcess {
   private beta: Float64Array;
   private alphaCache: Float64Array | null = null;
   private scratchK: Float64Array;
-  private scratchW: Float64Array;
 
   constructor(
     readonly kernel: KernelKind,
@@ -55,7 +54,6 @@ export class GaussianProcess {
     this.extraNoise = new Float64Array(cap);
     this.beta = new Float64Array(cap);
     this.scratchK = new Float64Array(cap);
-    this.scratchW = new Float64Array(cap);
     this.chol = Cholesky.empty(cap, minJitter);
   }
 
@@ -136,7 +134,6 @@ export class GaussianProcess {
     this.extraNoise = grow(this.extraNoise, cap);
     this.beta = grow(this.beta, cap);
     this.scratchK = new Float64Array(cap);
-    this.scratchW = new Float64Array(cap);
   }
 
   /** Entry i of L^{-1}(y - m). */
@@ -255,35 +252,8 @@ export class GaussianProcess {
 
   /** Posterior plus gradients of mean and variance with respect to x. */
   predictWithGrad(x: ArrayLike<number>, gradMean: Float64Array, gradVar: Float64Array): Posterior {
-    const n = this.n;
-    const dim = this.dim;
-    const k = this.crossCov(x, this.scratchK);
-    const w = this.scratchW;
-    w.set(k.subarray(0, n));
-    const v = this.chol.solveLower(w);
-    let mean = this.mean;
-    let vv = 0;
-    for (let i = 0; i < n; i++) {
-      mean += v[i] * this.beta[i];
-      vv += v[i] * v[i];
-    }
-    const variance = Math.max(this.outputscale - vv, 1e-12 * this.outputscale);
-    this.chol.solveUpper(w); // w = K^{-1} k*
-    const alpha = this.alpha;
-    gradMean.fill(0);
-    gradVar.fill(0);
-    for (let i = 0; i < n; i++) {
-      const g = this.outputscale * kernelGradFactor(this.kernel, scaledDist2(this.X, i, x, this.invLs2));
-      const cm = -g * alpha[i];
-      const cv = 2 * g * w[i];
-      const o = i * dim;
-      for (let d = 0; d < dim; d++) {
-        const t = (x[d] - this.X[o + d]) * this.invLs2[d];
-        gradMean[d] += cm * t;
-        gradVar[d] += cv * t;
-      }
-    }
-    return { mean, variance };
+    const p = this.predictWithGradMany([x], [gradMean], [gradVar]);
+    return { mean: p.mean[0], variance: p.variance[0] };
   }
 
   /**

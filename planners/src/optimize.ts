@@ -10,8 +10,6 @@ export interface OptimizeOptions {
   restarts: number;
   maxIter: number;
   seed: number;
-  /** Extra starting points (e.g. the incumbent), always refined. */
-  extraStarts?: Float64Array[];
 }
 
 export interface OptimizeResult {
@@ -30,7 +28,6 @@ export function optimizeAcquisition(acq: AcquisitionFn, domain: Domain, opts: Op
   const raw = domain.sample(opts.rawSamples, opts.seed);
   const scores = Array.from(evaluateMany(acq, raw));
   const starts = pickRestarts(scores, opts.restarts, rng).map((i) => raw[i]);
-  for (const x of opts.extraStarts ?? []) starts.push(x);
 
   const results: OptimizeResult[] = [];
   for (const x of refineTogether(acq, domain, starts, opts.maxIter)) {

@@ -107,9 +107,15 @@ export function validatePlannerConfig(config: PlannerConfig): string[] {
   else {
     if (o.kernel !== undefined && o.kernel !== 'matern52' && o.kernel !== 'rbf') errors.push(`options.kernel must be 'matern52' or 'rbf'`);
     if (o.design !== undefined && o.design !== 'sobol' && o.design !== 'lhs') errors.push(`options.design must be 'sobol' or 'lhs'`);
-    for (const key of ['initialDesign', 'rawSamples', 'restarts', 'maxIter', 'fitSubsample', 'mcSamples', 'batchSize']) {
+    for (const key of ['initialDesign', 'rawSamples', 'restarts', 'maxIter', 'fitSubsample', 'mcSamples', 'beta', 'minNoise']) {
       const v = o[key];
       if (v !== undefined && (!isNum(v) || v < 0)) errors.push(`options.${key} must be a non-negative number`);
+    }
+    for (const key of ['centrePoint', 'feasibilityModel']) if (o[key] !== undefined && typeof o[key] !== 'boolean') errors.push(`options.${key} must be true or false`);
+    const ref = o.referencePoint;
+    if (ref !== undefined) {
+      const values = Array.isArray(ref) ? ref : typeof ref === 'object' && ref !== null ? objectives.map((ob) => (ref as Record<string, unknown>)[ob?.name]) : null;
+      if (!values || values.length !== objectives.length || !values.every(isNum)) errors.push('options.referencePoint must give one finite number per objective (array or record by name)');
     }
     if (config.kind === 'active-learning' && o.acquisition !== undefined && o.acquisition !== 'variance' && o.acquisition !== 'integrated-variance') {
       errors.push(`options.acquisition of 'active-learning' must be 'variance' or 'integrated-variance'`);

@@ -138,7 +138,7 @@ export abstract class BasePlanner implements SteerablePlanner {
       point: structuredClone(best.o.point),
       predicted: { [objective.name]: { mean: best.o.values![objective.name], sd: 0 } },
       acquisition: 0,
-      explanation: designExplanation(this.space, `recommendation: best observed ${objective.name} (observation ${best.o.id})`, 1, null),
+      explanation: designExplanation(this.space, `recommendation: best observed ${objective.name} (observation ${best.o.id})`),
     };
   }
 
@@ -187,7 +187,7 @@ export abstract class BasePlanner implements SteerablePlanner {
         point: structuredClone(this.candidates.points[i]),
         predicted: {},
         acquisition: 0,
-        explanation: designExplanation(this.space, `${inDesign ? 'initial design' : 'space-filling'}: candidate ${i} (${index === 0 ? 'nearest the centre' : 'nearest a Sobol point'})`, 1, null),
+        explanation: designExplanation(this.space, `${inDesign ? 'initial design' : 'space-filling'}: candidate ${i} (${index === 0 ? 'nearest the centre' : 'nearest a Sobol point'})`),
       };
     }
     const key = JSON.stringify(Object.entries(fixed).sort());
@@ -202,7 +202,7 @@ export abstract class BasePlanner implements SteerablePlanner {
       point: this.decode(x, fixed),
       predicted: {},
       acquisition: 0,
-      explanation: designExplanation(this.space, reason, 1, null),
+      explanation: designExplanation(this.space, reason),
     };
   }
 

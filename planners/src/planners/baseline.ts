@@ -24,7 +24,7 @@ export class RandomPlanner extends BasePlanner {
       const allowed = this.allowedCandidates(ctx);
       rng.shuffle(allowed);
       for (const i of allowed.slice(0, k)) {
-        out.push({ point: structuredClone(this.candidates.points[i]), predicted: {}, acquisition: 0, explanation: designExplanation(this.space, `random search: candidate ${i}`, 1, null) });
+        out.push({ point: structuredClone(this.candidates.points[i]), predicted: {}, acquisition: 0, explanation: designExplanation(this.space, `random search: candidate ${i}`) });
       }
       return out;
     }
@@ -36,7 +36,7 @@ export class RandomPlanner extends BasePlanner {
         point: this.decode(fx, ctx.fixed),
         predicted: {},
         acquisition: 0,
-        explanation: designExplanation(this.space, 'random search: uniform draw', 1, null),
+        explanation: designExplanation(this.space, 'random search: uniform draw'),
       });
     }
     return out;

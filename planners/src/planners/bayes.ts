@@ -105,14 +105,10 @@ export class BayesPlanner extends BasePlanner {
 
   override refit(): void {
     const rows = this.rows();
-    if (rows.length >= 2) this.sync(this.candidatePosterior, this.surrogate.model(rows, true));
+    // Candidate caches are rebuilt here too, so the next ask only appends rows.
+    if (rows.length >= 2) this.candidatePosterior?.sync(this.surrogate.model(rows, true));
     const f = this.feasibilityRows();
-    if (f) this.sync(this.feasibilityPosterior, this.feasibility.model(f, true));
-  }
-
-  /** Keep a candidate posterior cache in step with its GP (rebuilds happen here, off the ask path). */
-  private sync(cache: CandidatePosterior | null, gp: GaussianProcess): void {
-    cache?.sync(gp);
+    if (f) this.feasibilityPosterior?.sync(this.feasibility.model(f, true));
   }
 
   /** The measured point with the best posterior mean: robust to measurement noise. */
