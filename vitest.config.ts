@@ -32,6 +32,12 @@ export default defineConfig({
         resolve: { alias },
         test: { name: 'services', include: ['test/services/**/*.spec.ts'], testTimeout: 60_000 },
       },
+      {
+        plugins,
+        resolve: { alias },
+        // One browser at a time: the dashboard tests drive a shared lab step by step.
+        test: { name: 'e2e', include: ['test/e2e/**/*.e2e.spec.ts'], testTimeout: 120_000, hookTimeout: 60_000, fileParallelism: false },
+      },
     ],
   },
 });

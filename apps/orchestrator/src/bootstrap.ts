@@ -6,7 +6,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { AuthService } from './auth/auth.service';
 import { CampaignsService } from './campaigns/campaigns.service';
+import { ControlService } from './control/control.service';
 import { packageRoot } from './package-root';
 import { LabRuntime, type RuntimeOptions } from './runtime/lab-runtime';
 
@@ -21,8 +23,12 @@ export interface OrchestratorOptions extends RuntimeOptions {
 export interface Orchestrator {
   runtime: LabRuntime;
   campaigns: CampaignsService;
+  control: ControlService;
+  auth: AuthService;
   /** The dashboard's address when serving http. */
   url?: string;
+  /** With no users configured: a link that signs the first visitor in as admin, once. */
+  loginUrl?: string;
   close(): Promise<void>;
 }
 
@@ -59,10 +65,15 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<O
     throw error;
   }
   let closing: Promise<void> | undefined;
+  const auth = app.get(AuthService);
+  const code = auth.pendingOneTimeCode;
   return {
     runtime,
     campaigns: app.get(CampaignsService),
+    control: app.get(ControlService),
+    auth,
     url,
+    loginUrl: url && code ? `${url}/?login=${code}` : undefined,
     close: () =>
       (closing ??= (async () => {
         await app.close();

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
-import { ConfigError } from '@lab/config';
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import type { AuthedRequest } from '../auth/auth.guard';
 import { CampaignsService, type CampaignView } from '../campaigns/campaigns.service';
-import type { CampaignEntity, ExperimentEntity } from '../persistence/entities';
-import { LabRuntime } from '../runtime/lab-runtime';
+import type { ControlOutcome } from '../control/control.service';
+import type { ExperimentEntity } from '../persistence/entities';
+import { ControlHttp } from './control-http';
 
 class CreateCampaignDto {
   @ApiPropertyOptional({ description: 'a file under config/campaigns, e.g. demo.yaml' })
@@ -14,21 +13,16 @@ class CreateCampaignDto {
   yaml?: string;
   @ApiPropertyOptional({ description: 'planner and twin seed', default: 1 })
   seed?: number;
-  @ApiPropertyOptional({ description: 'start at once', default: false })
-  start?: boolean;
 }
 
-class ControlResultDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() status!: string;
-}
-
+/** Campaigns: read by anyone signed in; created, started and stopped through the audited control service. */
 @ApiTags('campaigns')
+@ApiBearerAuth()
 @Controller('api/campaigns')
 export class CampaignsController {
   constructor(
     @Inject(CampaignsService) private readonly campaigns: CampaignsService,
-    @Inject(LabRuntime) private readonly runtime: LabRuntime,
+    @Inject(ControlHttp) private readonly control: ControlHttp,
   ) {}
 
   @Get()
@@ -49,51 +43,24 @@ export class CampaignsController {
     return this.campaigns.experiments(id);
   }
 
+  /** Create a campaign from a file or inline YAML and start it. */
   @Post()
-  async create(@Body() body: CreateCampaignDto): Promise<CampaignEntity> {
-    const seed = body.seed ?? 1;
-    if (!Number.isInteger(seed) || seed < 0) throw new BadRequestException('seed must be a non-negative integer');
-    const { file, text } = await this.source(body);
-    try {
-      const row = await this.campaigns.create({ file, text, seed });
-      if (body.start) (await this.campaigns.start(row.id)).done.catch(() => undefined);
-      return row;
-    } catch (error) {
-      if (error instanceof ConfigError) throw new BadRequestException({ message: 'invalid campaign', issues: error.message.split('\n') });
-      throw error;
-    }
+  @HttpCode(202)
+  create(@Body() body: CreateCampaignDto, @Req() request: AuthedRequest): Promise<ControlOutcome> {
+    return this.control.run(request, { type: 'startCampaign', file: body?.file, yaml: body?.yaml, seed: body?.seed ?? 1 });
   }
 
+  /** Start a created campaign, or resume an interrupted one. */
   @Post(':id/start')
   @HttpCode(202)
-  async start(@Param('id') id: string): Promise<ControlResultDto> {
-    const row = await this.get(id);
-    try {
-      (await this.campaigns.start(id)).done.catch(() => undefined);
-    } catch (error) {
-      throw new BadRequestException((error as Error).message);
-    }
-    return { id, status: row.status === 'created' ? 'starting' : 'resuming' };
+  start(@Param('id') id: string, @Req() request: AuthedRequest): Promise<ControlOutcome> {
+    return this.control.run(request, { type: 'startCampaign', campaignId: id, seed: 1 });
   }
 
+  /** Stop after the current experiment. */
   @Post(':id/stop')
   @HttpCode(202)
-  async stop(@Param('id') id: string): Promise<ControlResultDto> {
-    await this.get(id);
-    const runner = this.campaigns.runner(id);
-    if (!runner) throw new BadRequestException(`campaign ${id} is not running`);
-    runner.control.stopAfterCurrent();
-    return { id, status: 'stopping after the current experiment' };
-  }
-
-  private async source(body: CreateCampaignDto): Promise<{ file: string; text: string }> {
-    if (body.yaml) return { file: 'request.yaml', text: body.yaml };
-    if (!body.file) throw new BadRequestException('give either file or yaml');
-    const dir = resolve(this.runtime.options.baseDir, 'config', 'campaigns');
-    const path = resolve(dir, body.file);
-    if (!path.startsWith(dir + sep)) throw new BadRequestException('file must be inside config/campaigns');
-    const text = await readFile(path, 'utf8').catch(() => undefined);
-    if (text === undefined) throw new NotFoundException(`no campaign file ${body.file}`);
-    return { file: body.file, text };
+  stop(@Param('id') id: string, @Req() request: AuthedRequest): Promise<ControlOutcome> {
+    return this.control.run(request, { type: 'stop', campaignId: id });
   }
 }

@@ -1,8 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/auth.guard';
 import { LabRuntime } from '../runtime/lab-runtime';
 
+/** Open to anyone (monitoring, the fresh-clone check): it says whether the lab is up, nothing more. */
 @ApiTags('health')
+@Public()
 @Controller('api/health')
 export class HealthController {
   constructor(@Inject(LabRuntime) private readonly runtime: LabRuntime) {}
@@ -14,11 +17,10 @@ export class HealthController {
     return {
       status: database === 'ok' && this.runtime.bus.state$.value === 'connected' ? 'ok' : 'degraded',
       lab: this.runtime.lab.name,
-      database,
-      broker: { url: this.runtime.brokerUrl, state: this.runtime.bus.state$.value },
+      database: database === 'ok' ? 'ok' : 'unavailable',
+      broker: this.runtime.bus.state$.value,
       simulated: this.runtime.simulating,
       instruments,
-      lastEventSeq: this.runtime.events.lastSeq,
     };
   }
 }

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { InstrumentView } from '@lab/instruments';
 import { LabRuntime } from '../runtime/lab-runtime';
 
 @ApiTags('instruments')
+@ApiBearerAuth()
 @Controller('api/instruments')
 export class InstrumentsController {
   constructor(@Inject(LabRuntime) private readonly runtime: LabRuntime) {}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { basename } from 'node:path';
-import { ConfigError, type ObjectiveConfig, parseCampaign } from '@lab/config';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve, sep } from 'node:path';
+import { type CampaignConfig, ConfigError, type ObjectiveConfig, parseCampaign } from '@lab/config';
 import { createPlanner, PLANNERS_VERSION, validatePlannerConfig } from '@lab/planners';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { CampaignEntity, ExperimentEntity } from '../persistence/entities';
@@ -18,18 +19,20 @@ export interface CreateCampaign {
 /** A campaign row with what a reader needs from its pinned config. */
 export interface CampaignView extends CampaignEntity {
   objectives: ObjectiveConfig[];
+  parameters: CampaignConfig['parameters'];
   budgetExperiments: number;
+  approvalMode: CampaignConfig['approval']['mode'];
 }
 
 function viewOf(row: CampaignEntity): CampaignView {
   const { config } = parseCampaign(row.configFile, row.configText);
-  return { ...row, objectives: config.objectives, budgetExperiments: config.budget.experiments };
+  return { ...row, objectives: config.objectives, parameters: config.parameters, budgetExperiments: config.budget.experiments, approvalMode: config.approval.mode };
 }
 
 /** Creates campaigns from their files, runs them, and answers what they did. */
 @Injectable()
 export class CampaignsService implements OnApplicationShutdown {
-  private readonly runners = new Map<string, { runner: CampaignRunner; done: Promise<CampaignSummary> }>();
+  private readonly runnerMap = new Map<string, { runner: CampaignRunner; done: Promise<CampaignSummary> }>();
 
   constructor(@Inject(LabRuntime) private readonly runtime: LabRuntime) {}
 
@@ -63,20 +66,37 @@ export class CampaignsService implements OnApplicationShutdown {
 
   /** Start (or resume) a campaign in the background; `done` settles with its summary when it ends. */
   async start(id: string, onExperiment?: (progress: RunProgress) => void): Promise<{ done: Promise<CampaignSummary> }> {
-    const running = this.runners.get(id);
+    const running = this.runnerMap.get(id);
     if (running) return { done: running.done };
     const row = await this.repo().findOneBy({ id });
     if (!row) throw new Error(`no campaign ${id}`);
     if (['completed', 'aborted'].includes(row.status)) throw new Error(`campaign ${id} is ${row.status}; it cannot start again`);
     const { config } = parseCampaign(row.configFile, row.configText, this.runtime.lab);
     const runner = new CampaignRunner(this.runtime, row, config, createPlanner(plannerConfigOf(config, row.seed)));
-    const done = runner.run(onExperiment).finally(() => this.runners.delete(id));
-    this.runners.set(id, { runner, done });
+    const done = runner.run(onExperiment).finally(() => this.runnerMap.delete(id));
+    this.runnerMap.set(id, { runner, done });
     return { done };
   }
 
   runner(id: string): CampaignRunner | undefined {
-    return this.runners.get(id)?.runner;
+    return this.runnerMap.get(id)?.runner;
+  }
+
+  /** The campaigns running now. */
+  runners(): CampaignRunner[] {
+    return [...this.runnerMap.values()].map((r) => r.runner);
+  }
+
+  /** Campaign text from a file under config/campaigns (never outside it) or given inline. */
+  async source(request: { file?: string; yaml?: string }): Promise<{ file: string; text: string }> {
+    if (request.yaml) return { file: 'request.yaml', text: request.yaml };
+    if (!request.file) throw new ConfigError([{ file: '(request)', line: 1, col: 1, path: [], message: 'give either file or yaml' }]);
+    const dir = resolve(this.runtime.options.baseDir, 'config', 'campaigns');
+    const path = resolve(dir, request.file);
+    if (!path.startsWith(dir + sep)) throw new ConfigError([{ file: request.file, line: 1, col: 1, path: [], message: 'the file must be inside config/campaigns' }]);
+    const text = await readFile(path, 'utf8').catch(() => undefined);
+    if (text === undefined) throw new ConfigError([{ file: request.file, line: 1, col: 1, path: [], message: 'no such campaign file' }]);
+    return { file: request.file, text };
   }
 
   async list(): Promise<CampaignView[]> {
@@ -94,7 +114,7 @@ export class CampaignsService implements OnApplicationShutdown {
 
   /** On shutdown: interrupt what runs (resumable later), so nothing is left mid-step as the database closes. */
   async onApplicationShutdown(): Promise<void> {
-    const running = [...this.runners.values()];
+    const running = [...this.runnerMap.values()];
     for (const { runner } of running) runner.interrupt();
     await Promise.allSettled(running.map((r) => r.done));
   }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, jsonSchemas } from '@lab/config';
 import { Command, InvalidArgumentError } from 'commander';
 import { addBenchCommands } from './bench.command';
+import { passwdCommand } from './passwd.command';
 import { parsePort, parseSeed } from './options';
 import { runCommand } from './run.command';
 import { simCommand } from './sim.command';
@@ -75,6 +76,13 @@ program
     }
     console.log(`wrote ${dir}/campaign.schema.json and lab.schema.json`);
   });
+
+program
+  .command('passwd')
+  .description('hash a password (read from stdin) and print the user entry for lab.yaml')
+  .argument('<name>')
+  .option('--role <role>', 'viewer, technician, pi or admin', 'technician')
+  .action(async (name: string, flags: { role: string }) => passwdCommand(name, flags));
 
 addBenchCommands(program);
 

@@ -28,6 +28,8 @@ export function runtimeOptions(flags: CommonFlags, log: (line: string) => void):
     mqttUsername: env.mqttUsername,
     mqttPassword: env.mqttPassword,
     databaseUrl: databaseUrl(flags.db) ?? env.databaseUrl,
+    authSecret: env.authSecret,
+    extraUsers: env.users,
     log,
   };
 }

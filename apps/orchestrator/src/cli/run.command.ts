@@ -24,7 +24,7 @@ export async function runCommand(campaignFile: string, flags: RunFlags): Promise
   let summary: CampaignSummary | undefined;
   try {
     const row = await orchestrator.campaigns.create({ file, text, seed: flags.seed });
-    log(`campaign '${row.name}' ${row.id}, seed ${flags.seed}${orchestrator.url ? `, dashboard ${orchestrator.url}/` : ''}`);
+    log(`campaign '${row.name}' ${row.id}, seed ${flags.seed}${orchestrator.url ? `, dashboard ${orchestrator.loginUrl ?? `${orchestrator.url}/`}` : ''}`);
     onShutdownSignal(async () => {
       orchestrator.campaigns.runner(row.id)?.interrupt();
     }, 130);

@@ -21,6 +21,7 @@ export async function startCommand(flags: StartFlags): Promise<void> {
   const { runtime } = orchestrator;
   log(`lab '${runtime.lab.name}': ${runtime.instruments.size} instruments${runtime.simulating ? ' (digital twins)' : ''}, broker ${runtime.brokerUrl}`);
   log(`dashboard: ${orchestrator.url}/   API docs: ${orchestrator.url}/api/docs`);
+  if (orchestrator.loginUrl) log(`no users are configured: sign in once as admin with ${orchestrator.loginUrl}`);
   if (flags.idle) return;
   const file = resolve(flags.campaign);
   const row = await orchestrator.campaigns.create({ file, text: await readFile(file, 'utf8'), seed: flags.seed });

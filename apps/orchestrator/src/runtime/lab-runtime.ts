@@ -26,6 +26,9 @@ export interface RuntimeOptions {
   /** Run the digital twins in this process (default: the lab file's simulation.enabled). */
   simulate?: boolean;
   log?: (line: string) => void;
+  /** Session signing secret and extra users from the environment (see config/src/env.ts). */
+  authSecret?: string;
+  extraUsers?: { name: string; role: string; passwordHash: string }[];
 }
 
 /**

@@ -16,6 +16,8 @@ export interface RigOptions {
   /** The twins' own envelopes per instrument (default: none). */
   twinEnvelopes?: Partial<Record<InstrumentId, Envelope>>;
   journal?: CommandJournal;
+  /** Margin added to every command's deadline (default 3 s, as in the lab). */
+  deadlineMarginS?: number;
 }
 
 /** Three twins (robot, AFM, STEM) on one transport, and the orchestrator's facades driving them. */
@@ -73,7 +75,7 @@ export async function startRig(transport: Transport, options: RigOptions = {}): 
       };
       links = { robot: serial('robot'), afm: serial('afm'), stem: serial('stem') };
     }
-    const common = (id: InstrumentId) => ({ id, link: links[id], envelope: options.envelopes?.[id] ?? {}, journal: options.journal, timeScale: TIME_SCALE });
+    const common = (id: InstrumentId) => ({ id, link: links[id], envelope: options.envelopes?.[id] ?? {}, journal: options.journal, timeScale: TIME_SCALE, deadlineMarginS: options.deadlineMarginS });
     const instruments = { robot: new SynthesisRobot(common('robot')), afm: new Spm(common('afm')), stem: new Stem(common('stem')) };
     await Promise.all(IDS.map((id) => viewWhere(instruments[id], (v) => v.online)));
     return { transport, lab, broker, ...instruments, instrument: (id) => instruments[id], close: stopAll };
