@@ -18,6 +18,7 @@ describe('the dashboard in Chromium', () => {
   let cleanup: () => void;
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
   const status = () => page.locator('#campaign-title .badge').innerText();
+  const statusIs = (value: string) => `document.querySelector('#campaign-title .badge')?.textContent === '${value}'`;
   const commands = () => orchestrator.runtime.db.getRepository(CommandLogEntity).count();
 
   beforeAll(async () => {
@@ -50,19 +51,19 @@ describe('the dashboard in Chromium', () => {
 
   it('pauses at a checkpoint: nothing is sent while paused; resume goes on', async () => {
     await page.click('button[data-control="pause"]');
-    await page.waitForFunction(() => document.querySelector('#campaign-title .badge')?.textContent === 'paused', null, { timeout: 30_000 });
+    await page.waitForFunction(statusIs('paused'), null, { timeout: 30_000 });
     const before = await commands();
     await page.waitForTimeout(1500);
     expect(await commands()).toBe(before);
     await shot('02-paused');
     await page.click('button[data-control="resume"]');
-    await page.waitForFunction(() => document.querySelector('#campaign-title .badge')?.textContent === 'running');
+    await page.waitForFunction(statusIs('running'));
     await expect.poll(commands, { timeout: 20_000 }).toBeGreaterThan(before);
   });
 
   it('aborts the campaign after a confirmation', async () => {
     await page.click('button[data-control="abort"]');
-    await page.waitForFunction(() => document.querySelector('#campaign-title .badge')?.textContent === 'aborted', null, { timeout: 30_000 });
+    await page.waitForFunction(statusIs('aborted'), null, { timeout: 30_000 });
     expect(await status()).toBe('aborted');
   });
 

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, type OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import type { Subscription } from 'rxjs';
+import { map, type Observable, share, type Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
 import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/roles';
@@ -33,6 +33,8 @@ const UNAUTHENTICATED = 4401;
 @WebSocketGateway({ path: '/ws' })
 export class EventsGateway implements OnGatewayDisconnect {
   private readonly streams = new Map<WebSocket, Subscription>();
+  /** Each event serialized once, however many dashboards listen. */
+  private readonly serialized$: Observable<string>;
   private readonly principals = new Map<WebSocket, Principal>();
 
   constructor(
@@ -40,7 +42,12 @@ export class EventsGateway implements OnGatewayDisconnect {
     @Inject(CampaignsService) private readonly campaigns: CampaignsService,
     @Inject(ControlService) private readonly control: ControlService,
     @Inject(AuthService) private readonly auth: AuthService,
-  ) {}
+  ) {
+    this.serialized$ = runtime.events.events$.pipe(
+      map((event: LabEvent) => JSON.stringify({ event: 'lab', data: event })),
+      share(),
+    );
+  }
 
   handleDisconnect(client: WebSocket): void {
     this.streams.get(client)?.unsubscribe();
@@ -65,7 +72,12 @@ export class EventsGateway implements OnGatewayDisconnect {
     } else {
       send(client, 'snapshot', await this.snapshot(principal));
     }
-    this.streams.set(client, this.runtime.events.events$.subscribe((event: LabEvent) => send(client, 'lab', event)));
+    this.streams.set(
+      client,
+      this.serialized$.subscribe((text) => {
+        if (client.readyState === client.OPEN) client.send(text);
+      }),
+    );
   }
 
   @SubscribeMessage('control')

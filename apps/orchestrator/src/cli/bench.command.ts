@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { runControlBench } from '../../../../bench/control/run';
 import { runPlannersBench } from '../../../../bench/planners/run';
 
 interface BenchFlags {
@@ -23,4 +24,10 @@ export function addBenchCommands(program: Command): void {
       const seeds = flags.seeds ? Number(flags.seeds) : flags.quick ? 5 : 20;
       await runPlannersBench({ json: flags.json === true, quick: flags.quick === true, seeds, outFile: resultFile('planners') });
     });
+  bench
+    .command('control')
+    .description('emergency-stop latency and event fan-out to 50 dashboards')
+    .option('--json', 'print JSON instead of tables')
+    .option('--quick', 'fewer rounds')
+    .action(async (flags: BenchFlags) => runControlBench({ json: flags.json === true, quick: flags.quick === true, outFile: resultFile('control') }));
 }
