@@ -46,6 +46,15 @@ describe('fault injection', () => {
     expect((await orch.settled(cmdId)).result?.status).toBe('cancelled');
   });
 
+  it('a stuck command runs on to its result when the knob is turned off', async () => {
+    lab.twin('afm').setFaults({ stuck: true });
+    const cmdId = orch.send('afm', 'setBias', { biasV: 2 });
+    await waitFor(() => orch.exchange(cmdId).ack);
+    expect(lab.twin('afm').ledger().find((e) => e.cmdId === cmdId)?.status).toBe('running');
+    lab.twin('afm').setFaults({ stuck: false });
+    expect((await orch.settled(cmdId)).result?.status).toBe('succeeded');
+  });
+
   it('an instrument fault fails the running command, refuses work, and clears on reset', async () => {
     lab.twin('afm').setFaults({ stuck: true });
     const cmdId = orch.send('afm', 'approach');

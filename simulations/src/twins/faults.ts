@@ -15,7 +15,10 @@ export interface FaultSettings {
   dropResultsNext: number;
   /** Chance that a malformed message (bad JSON, bad CRC) precedes each message. */
   garbageProbability: number;
-  /** Exclusive commands never finish (until cancelled, estopped or faulted). */
+  /**
+   * Exclusive commands go silent after their ack: no progress, no result, until cancelled, estopped
+   * or faulted; turning the knob off lets the held commands run on and finish normally.
+   */
   stuck: boolean;
 }
 

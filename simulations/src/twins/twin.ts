@@ -51,6 +51,8 @@ export abstract class Twin {
   private heartbeat?: NodeJS.Timeout;
   private stopped = false;
   private unreadableCommands = 0;
+  /** Releases for commands held by the `stuck` fault. */
+  private readonly stuckCommands = new Set<() => void>();
 
   constructor(protected readonly options: TwinOptions) {
     this.instrumentId = options.id;
@@ -116,6 +118,10 @@ export abstract class Twin {
   setFaults(patch: FaultPatch): void {
     const { disconnectForMs, garbageNow, instrumentFault, ...knobs } = patch;
     this.faultKnobs = { ...this.faultKnobs, ...knobs };
+    if (!this.faultKnobs.stuck) {
+      for (const release of this.stuckCommands) release();
+      this.stuckCommands.clear();
+    }
     if (instrumentFault !== undefined) {
       this.faultMessage = instrumentFault;
       this.stopRunning({ status: 'failed', code: 'fault', message: instrumentFault });
@@ -247,8 +253,7 @@ export abstract class Twin {
     let outcome: Outcome;
     try {
       ctx.throwIfStopped();
-      // The `stuck` fault: wait for nothing but a cancel, estop or fault.
-      if (action.exclusive && this.faultKnobs.stuck) await new Promise((_, fail) => ctx.signal.addEventListener('abort', () => fail(ctx.signal.reason)));
+      if (action.exclusive && this.faultKnobs.stuck) await this.holdWhileStuck(ctx.signal);
       const outputs = await action.run(ctx, params);
       ctx.throwIfStopped();
       outcome = { status: 'succeeded', ...(outputs ? { outputs } : {}), ...(ctx.dataIds.length ? { dataIds: ctx.dataIds } : {}), finishedAtMs: Date.now() };
@@ -269,6 +274,25 @@ export abstract class Twin {
     const outcome = await execution.done;
     for (const frame of execution.frames) await this.send({ type: 'data', frame: frameFor(frame, cmdId) });
     await this.send({ type: 'result', msg: { v: 1, cmdId, ...outcome } });
+  }
+
+  /**
+   * The `stuck` fault: an accepted command goes silent (no progress, no result) until it is stopped
+   * (cancel, estop, fault) or the knob is turned off, when it runs on as if nothing happened.
+   */
+  private holdWhileStuck(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const release = (): void => {
+        signal.removeEventListener('abort', stopped);
+        resolve();
+      };
+      const stopped = (): void => {
+        this.stuckCommands.delete(release);
+        reject(signal.reason);
+      };
+      this.stuckCommands.add(release);
+      signal.addEventListener('abort', stopped, { once: true });
+    });
   }
 
   private drop(counter: 'dropAcksNext' | 'dropResultsNext', probability: number): boolean {

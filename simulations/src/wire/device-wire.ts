@@ -13,7 +13,7 @@ export interface WireHandlers {
 /** The device end of one transport (MQTT topics or a serial line), the same for every twin. */
 export interface DeviceWire {
   start(handlers: WireHandlers): Promise<void>;
-  /** Resolves once the message is handed over (MQTT: acknowledged by the broker); never rejects. */
+  /** Resolves once the message is handed over (MQTT: acknowledged by the broker at QoS 1, at once at QoS 0); never rejects. */
   send(out: Outgoing): Promise<void>;
   /** Send one malformed message (bad JSON on MQTT, bad CRC on serial). */
   sendGarbage(): Promise<void>;

@@ -109,6 +109,12 @@ export class MqttDevice implements DeviceWire {
   private publish(topic: string, payload: string | Buffer, qos: 0 | 1, retain: boolean): Promise<void> {
     const client = this.client;
     if (!client || client.disconnecting) return Promise.resolve();
+    if (qos === 0) {
+      // Nothing to wait for at QoS 0, and mqtt.js never calls back for a QoS 0 message written to a
+      // connection that died unnoticed: waiting here would hang the running command for good.
+      client.publish(topic, payload, { qos, retain });
+      return Promise.resolve();
+    }
     return new Promise((resolve) => client.publish(topic, payload, { qos, retain }, () => resolve()));
   }
 }
