@@ -35,6 +35,11 @@ export default defineConfig({
       {
         plugins,
         resolve: { alias },
+        test: { name: 'chaos', include: ['test/chaos/**/*.spec.ts'], testTimeout: 600_000 },
+      },
+      {
+        plugins,
+        resolve: { alias },
         // One browser at a time: the dashboard tests drive a shared lab step by step.
         test: { name: 'e2e', include: ['test/e2e/**/*.e2e.spec.ts'], testTimeout: 120_000, hookTimeout: 60_000, fileParallelism: false },
       },

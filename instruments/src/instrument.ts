@@ -6,17 +6,22 @@ import {
   type CommandResult,
   DeviceTimeoutError,
   type InstrumentLink,
+  type Progress,
   type InstrumentState,
   type Params,
   PROTOCOL_VERSION,
   type StatusMsg,
 } from '@lab/drivers';
-import { BehaviorSubject, combineLatest, filter, firstValueFrom, map, type Observable, timeout } from 'rxjs';
+import { BehaviorSubject, combineLatest, filter, firstValueFrom, map, type Observable, Subject, timeout } from 'rxjs';
 import { type ActionCatalog, catalogFor, type InstrumentKind } from './catalog';
 import { checkEnvelope, type Envelope, tighten } from './envelope';
 import { InstrumentUnavailableError, InvalidCommandError } from './errors';
 
 const UNAVAILABLE: ReadonlySet<InstrumentState> = new Set(['offline', 'fault', 'estopped']);
+/** How often a command is sent again when its ack or result goes missing before it counts as a timeout. */
+const MAX_RESENDS = 2;
+/** After a missed result deadline, how long the resend waits for the instrument to replay the outcome. */
+const RESULT_REPLAY_WAIT_MS = 5000;
 
 /** Where the command came from: stored with it in the command log. */
 export interface CommandContext {
@@ -43,6 +48,8 @@ export interface SendOptions {
   /** Extra limits for this command (a campaign's safety section), on top of the lab envelope. */
   envelope?: Envelope;
   context?: CommandContext;
+  /** Re-send a command under its original id (after a restart): with its idempotency key, it never runs twice. */
+  cmdId?: string;
 }
 
 export interface InstrumentOptions {
@@ -137,7 +144,7 @@ export class Instrument {
     const scaledS = expectedDurationS * (this.options.timeScale ?? 1) * (this.options.deadlineSlack ?? 1.5);
     const command: Command = {
       v: PROTOCOL_VERSION,
-      cmdId: randomUUID(),
+      cmdId: options.cmdId ?? randomUUID(),
       idempotencyKey: options.idempotencyKey ?? randomUUID(),
       action,
       params,
@@ -146,29 +153,68 @@ export class Instrument {
       deadlineMs: Math.round(nowMs + 1000 * (scaledS + (this.options.deadlineMarginS ?? 3))),
       expectedDurationS,
     };
+    await this.options.journal?.beforeSend(command, this.id, options.context ?? {});
+    return this.dispatch(command, options.context ?? {});
+  }
+
+  /**
+   * Send a journalled command and follow it to its end. A missing ack or result is first taken for
+   * a lost message: the command goes again under the same id and idempotency key, so the
+   * instrument replays its outcome (or runs it, if it never got it) and never runs it twice. Only
+   * when the resends go unanswered too is the instrument silent: a timeout, and a fault.
+   */
+  private dispatch(first: Command, context: CommandContext): CommandHandle {
     const journal = this.options.journal;
-    await journal?.beforeSend(command, this.id, options.context ?? {});
-    const handle = this.options.link.send(command);
-    const acked = handle.accepted.then(
-      (ack) => journal?.onAck(command.cmdId, ack),
-      (error: Error) => journal?.onAck(command.cmdId, error),
-    );
-    // The result settles only once the journal has it, so nobody acts on a result the log lacks.
-    const result = handle.result.then(
-      async (value) => {
-        await acked;
-        await journal?.onResult(command.cmdId, value);
-        return value;
-      },
-      async (error: Error) => {
-        if (error instanceof DeviceTimeoutError) this.localFault.next(error.message);
-        await acked;
-        await journal?.onResult(command.cmdId, error);
-        throw error;
-      },
-    );
+    const progress$ = new Subject<Progress>();
+    let settleAck!: { resolve: (ack: Ack) => void; reject: (error: Error) => void };
+    const accepted = new Promise<Ack>((resolve, reject) => (settleAck = { resolve, reject }));
+    accepted.catch(() => undefined);
+    const windowMs = first.deadlineMs - first.issuedAtMs;
+    let nextWindowMs = windowMs;
+    const follow = async (): Promise<CommandResult> => {
+      for (let attempt = 0; ; attempt++) {
+        const command = attempt === 0 ? first : { ...first, issuedAtMs: Date.now(), deadlineMs: Date.now() + nextWindowMs };
+        if (attempt > 0) await journal?.beforeSend(command, this.id, context);
+        const handle = this.options.link.send(command);
+        const forwarding = handle.progress$.subscribe({ next: (p) => progress$.next(p) });
+        const acked = handle.accepted.then(
+          async (ack) => {
+            settleAck.resolve(ack);
+            await journal?.onAck(command.cmdId, ack);
+          },
+          async (error: Error) => {
+            if (error instanceof DeviceTimeoutError) return; // a resend may still be acknowledged
+            settleAck.reject(error);
+            await journal?.onAck(command.cmdId, error);
+          },
+        );
+        try {
+          const value = await handle.result;
+          await acked;
+          // The result settles only once the journal has it, so nobody acts on a result the log lacks.
+          await journal?.onResult(command.cmdId, value);
+          progress$.complete();
+          return value;
+        } catch (error) {
+          forwarding.unsubscribe();
+          await acked;
+          if (error instanceof DeviceTimeoutError && attempt < MAX_RESENDS) {
+            // A lost command or ack: the whole window again. A lost result: a short wait for the replay.
+            nextWindowMs = error.waitingFor === 'ack' ? windowMs : Math.min(windowMs, RESULT_REPLAY_WAIT_MS);
+            if (error.waitingFor === 'result' && attempt > 0) attempt = MAX_RESENDS - 1;
+            continue;
+          }
+          if (error instanceof DeviceTimeoutError) this.localFault.next(error.message);
+          settleAck.reject(error as Error);
+          await journal?.onResult(command.cmdId, error as Error);
+          progress$.complete();
+          throw error;
+        }
+      }
+    };
+    const result = follow();
     result.catch(() => undefined);
-    return { cmdId: handle.cmdId, accepted: handle.accepted, progress$: handle.progress$, result };
+    return { cmdId: first.cmdId, accepted, progress$: progress$.asObservable(), result };
   }
 
   /**

@@ -47,6 +47,9 @@ export class CampaignRunner {
   private readonly experiments: Repository<ExperimentEntity>;
   private readonly executor: WorkflowExecutor;
   private readonly injected: Candidate[] = [];
+  /** Experiments a crash left unfinished: they run again (same keys) before anything new. */
+  private unfinished: ExperimentEntity[] = [];
+  private unknownWaiters: (() => void)[] = [];
   private best: CampaignSummary['best'] = null;
   private sinceImprovement = 0;
   private consecutiveErrors = 0;
@@ -75,13 +78,13 @@ export class CampaignRunner {
   /** Stop now because the orchestrator is shutting down: the campaign can resume on the next start. */
   interrupt(): void {
     this.interrupted = true;
-    this.control.abort();
-    this.approvals.withdrawAll();
+    this.abort();
   }
 
   abort(): void {
     this.control.abort();
     this.approvals.withdrawAll();
+    this.unknownWaiters.splice(0).forEach((wake) => wake());
   }
 
   /** Queue a person's experiment to run next (the caller has validated the point). */
@@ -120,9 +123,15 @@ export class CampaignRunner {
           break;
         }
         await this.pausePoint();
-        const candidate = this.nextCandidate(queue, counted);
-        nextIndex = await this.runExperiment(nextIndex, candidate, queue.map((p) => p.point));
-        counted += 1;
+        await this.waitForUnknownDecisions();
+        const leftover = this.unfinished.shift();
+        if (leftover) {
+          await this.resumeExperiment(leftover);
+        } else {
+          const candidate = this.nextCandidate(queue, counted);
+          nextIndex = await this.runExperiment(nextIndex, candidate, queue.map((p) => p.point));
+          counted += 1;
+        }
         onExperiment?.({ done: counted, total: this.config.budget.experiments, best: this.best });
       }
     } catch (error) {
@@ -166,6 +175,7 @@ export class CampaignRunner {
   /** Tell the planner what earlier runs of this campaign measured; where to go on from. */
   private async replayHistory(): Promise<{ nextIndex: number; counted: number }> {
     const rows = await this.experiments.find({ where: { campaignId: this.id }, order: { index: 'ASC' } });
+    this.unfinished = rows.filter((r) => ['proposed', 'approved', 'running', 'unknown'].includes(r.status));
     for (const row of rows) {
       const observation = this.observationOf(row);
       if (!observation) continue;
@@ -174,6 +184,31 @@ export class CampaignRunner {
       this.track(row);
     }
     return { nextIndex: rows.length === 0 ? 0 : rows[rows.length - 1].index + 1, counted: rows.filter((r) => r.status !== 'rejected').length };
+  }
+
+  /** An experiment a crash interrupted: approve it if it was still waiting, then run it (its steps replay). */
+  private async resumeExperiment(row: ExperimentEntity): Promise<void> {
+    if (row.status === 'proposed' && (await this.approve(row)).kind !== 'approve') return;
+    if (row.status === 'error') return;
+    await this.execute(row);
+  }
+
+  /** A technician's verdict on an experiment whose commands are of unknown fate. */
+  resolveUnknown(experimentId: string, decision: 'retry' | 'failed', by: string): boolean {
+    const row = this.unfinished.find((r) => r.id === experimentId && r.status === 'unknown');
+    if (!row) return false;
+    row.status = decision === 'retry' ? 'approved' : 'error';
+    row.failureReason = decision === 'retry' ? null : `marked failed by ${by} after an unknown outcome`;
+    void this.experiments.update(row.id, { status: row.status, failureReason: row.failureReason });
+    if (!this.unfinished.some((r) => r.status === 'unknown')) this.unknownWaiters.splice(0).forEach((wake) => wake());
+    return true;
+  }
+
+  private async waitForUnknownDecisions(): Promise<void> {
+    if (!this.unfinished.some((r) => r.status === 'unknown')) return;
+    await this.setStatus('paused', { statusReason: 'waiting for a technician: experiments of unknown outcome' });
+    await new Promise<void>((resolve) => this.unknownWaiters.push(resolve));
+    await this.setStatus('running');
   }
 
   /** Propose (again after each rejection), run, tell; returns the index for the next proposal. */

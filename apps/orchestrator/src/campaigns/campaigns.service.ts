@@ -4,9 +4,11 @@ import { basename, resolve, sep } from 'node:path';
 import { type CampaignConfig, ConfigError, type ObjectiveConfig, parseCampaign } from '@lab/config';
 import { createPlanner, PLANNERS_VERSION, validatePlannerConfig } from '@lab/planners';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { In } from 'typeorm';
 import { CampaignEntity, ExperimentEntity } from '../persistence/entities';
 import { LabRuntime } from '../runtime/lab-runtime';
 import { CampaignRunner, type CampaignSummary, type RunProgress } from './campaign-runner';
+import { Reconciler } from './reconciler';
 import { plannerConfigOf } from './planner-config';
 
 export interface CreateCampaign {
@@ -72,10 +74,16 @@ export class CampaignsService implements OnApplicationShutdown {
     if (!row) throw new Error(`no campaign ${id}`);
     if (['completed', 'aborted'].includes(row.status)) throw new Error(`campaign ${id} is ${row.status}; it cannot start again`);
     const { config } = parseCampaign(row.configFile, row.configText, this.runtime.lab);
+    if (row.status !== 'created') await new Reconciler(this.runtime).reconcile(id);
     const runner = new CampaignRunner(this.runtime, row, config, createPlanner(plannerConfigOf(config, row.seed)));
     const done = runner.run(onExperiment).finally(() => this.runnerMap.delete(id));
     this.runnerMap.set(id, { runner, done });
     return { done };
+  }
+
+  /** Campaigns a crash or a shutdown left unfinished; `lab start` resumes them. */
+  async unfinished(): Promise<CampaignEntity[]> {
+    return this.repo().find({ where: { status: In(['running', 'paused', 'awaiting_approval', 'interrupted']) }, order: { createdAtMs: 'ASC' } });
   }
 
   runner(id: string): CampaignRunner | undefined {

@@ -3,7 +3,7 @@ import type { CampaignConfig, ObjectiveConfig, WorkflowStep } from '@lab/config'
 import { type CommandResult, encodeDataFrame } from '@lab/drivers';
 import type { Instrument } from '@lab/instruments';
 import type { Repository } from 'typeorm';
-import { type ExperimentEntity, MeasurementEntity, type StoredFile } from '../persistence/entities';
+import { CommandLogEntity, type ExperimentEntity, MeasurementEntity, type StoredFile } from '../persistence/entities';
 import type { LabRuntime } from '../runtime/lab-runtime';
 import { computeFeatures } from './features';
 import { CampaignAborted, type RunControl } from './run-control';
@@ -30,6 +30,7 @@ export class ExperimentFailed extends Error {
  */
 export class WorkflowExecutor {
   private readonly measurements: Repository<MeasurementEntity>;
+  private readonly commands: Repository<CommandLogEntity>;
 
   constructor(
     private readonly runtime: LabRuntime,
@@ -38,6 +39,7 @@ export class WorkflowExecutor {
     private readonly pausePoint: () => Promise<void>,
   ) {
     this.measurements = runtime.db.getRepository(MeasurementEntity);
+    this.commands = runtime.db.getRepository(CommandLogEntity);
   }
 
   /** Run every step; returns the objective values. */
@@ -69,9 +71,16 @@ export class WorkflowExecutor {
 
   /** One try of a step; undefined when pause-now interrupted it. */
   private async attempt(row: ExperimentEntity, step: WorkflowStep, scope: TemplateScope, config: CampaignConfig, instrument: Instrument, attempt: number): Promise<CommandResult | undefined> {
+    const idempotencyKey = `${this.campaignId}/${row.index}/${step.id}${attempt > 0 ? `/retry-${attempt}` : ''}`;
+    // After a restart the step may already have been sent: send it again under the same id and
+    // key, and the instrument replays its result (or reattaches to it) instead of running it twice.
+    const earlier = await this.commands.findOneBy({ idempotencyKey });
+    // An attempt cancelled by pause-now before the restart is passed over: the next one has its own key.
+    if (earlier?.status === 'cancelled') return undefined;
     const handle = await instrument.send(step.action, resolveTemplates(step.params, scope), {
       issuedBy: `campaign:${this.campaignId}`,
-      idempotencyKey: `${this.campaignId}/${row.index}/${step.id}${attempt > 0 ? `/retry-${attempt}` : ''}`,
+      idempotencyKey,
+      cmdId: earlier?.cmdId,
       expectedDurationS: step.expectedDurationS,
       envelope: config.safety[step.instrument],
       context: { campaignId: this.campaignId, experimentId: row.id, stepId: step.id },
@@ -115,6 +124,8 @@ export class WorkflowExecutor {
   private async storeMeasurement(row: ExperimentEntity, step: WorkflowStep, result: CommandResult): Promise<Record<string, number>> {
     const features = computeFeatures(result.data);
     if (result.data.length === 0 && !result.outputs) return features;
+    // A step replayed after a restart was stored before the crash: keep the first record.
+    if (await this.measurements.existsBy({ experimentId: row.id, stepId: step.id })) return features;
     const files: StoredFile[] = [];
     for (const frame of result.data) {
       const stored = await this.runtime.blobs.put(encodeDataFrame(frame), 'frame');

@@ -22,7 +22,13 @@ export async function startCommand(flags: StartFlags): Promise<void> {
   log(`lab '${runtime.lab.name}': ${runtime.instruments.size} instruments${runtime.simulating ? ' (digital twins)' : ''}, broker ${runtime.brokerUrl}`);
   log(`dashboard: ${orchestrator.url}/   API docs: ${orchestrator.url}/api/docs`);
   if (orchestrator.loginUrl) log(`no users are configured: sign in once as admin with ${orchestrator.loginUrl}`);
-  if (flags.idle) return;
+  const unfinished = await orchestrator.campaigns.unfinished();
+  for (const campaign of unfinished) {
+    log(`resuming campaign '${campaign.name}' (${campaign.id}), left ${campaign.status}`);
+    const { done } = await orchestrator.campaigns.start(campaign.id);
+    done.then((summary) => log(`campaign '${summary.name}' ${summary.status}: ${summary.experiments} experiments`), (error: Error) => log(`campaign failed: ${error.message}`));
+  }
+  if (flags.idle || unfinished.length > 0) return;
   const file = resolve(flags.campaign);
   const row = await orchestrator.campaigns.create({ file, text: await readFile(file, 'utf8'), seed: flags.seed });
   log(`campaign '${row.name}' (${row.id}) started; Ctrl-C stops everything`);

@@ -111,6 +111,11 @@ export class ControlService {
       }
       case 'exclude':
         return this.exclude(command.campaignId, command.experimentId, command.reason);
+      case 'resolveUnknown':
+        if (!this.runner(command.campaignId).resolveUnknown(command.experimentId, command.decision, by)) {
+          throw new ControlRefused(`experiment ${command.experimentId} is not waiting for a decision on an unknown outcome`);
+        }
+        return;
       case 'updateCampaign':
         return this.updateCampaign(by, command.campaignId, command.yaml, command.reason);
       case 'startCampaign':

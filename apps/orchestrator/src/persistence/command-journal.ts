@@ -12,6 +12,9 @@ export class DbCommandJournal implements CommandJournal {
   }
 
   async beforeSend(command: Command, instrumentId: string, context: CommandContext): Promise<void> {
+    // The same command sent again after a restart keeps its one row.
+    const resent = await this.rows.update({ cmdId: command.cmdId, idempotencyKey: command.idempotencyKey }, { status: 'sent', issuedAtMs: command.issuedAtMs, deadlineMs: command.deadlineMs, ackAtMs: null, resultAtMs: null, error: null });
+    if (resent.affected) return;
     await this.rows.insert({
       cmdId: command.cmdId,
       idempotencyKey: command.idempotencyKey,

@@ -1,0 +1,59 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type * as ort from 'onnxruntime-node';
+import { analyzeFrame, type FrameModel, grayImage } from '../../../../vision/src';
+import type { AnalyzeRequest, AnalyzeResponse, WorkerConfig, WorkerModel } from './inference-protocol';
+import { openSession, runNchw } from './onnx-session';
+
+/**
+ * Inference worker: owns one ONNX Runtime session per model file and analyses one frame at a time
+ * (tiling, model, post-processing, overlay), so none of that runs on the orchestrator's event loop.
+ */
+const config = workerData as WorkerConfig;
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+function sessionFor(path: string): Promise<ort.InferenceSession> {
+  let session = sessions.get(path);
+  if (!session) {
+    session = openSession(path, { intraOpThreads: config.intraOpThreads });
+    // A failed open must not be cached: the next job retries (the file may have been fixed).
+    session.catch(() => sessions.delete(path));
+    sessions.set(path, session);
+  }
+  return session;
+}
+
+function frameModel(model: WorkerModel): FrameModel {
+  return {
+    spec: model.spec,
+    run: async (input, count, h, w) => runNchw(await sessionFor(model.path), model.inputName, model.outputName, input, [count, 1, h, w]),
+  };
+}
+
+async function handle(request: AnalyzeRequest): Promise<AnalyzeResponse> {
+  const { width, height, data, pixelSizeNm } = request.image;
+  const image = grayImage(width, height, data, pixelSizeNm);
+  const result = await analyzeFrame(image, request.task, request.model && frameModel(request.model), request.options);
+  return {
+    jobId: request.jobId,
+    ok: true,
+    features: result.analysis.features,
+    ...(request.includeAtoms ? { atoms: result.analysis.atoms } : {}),
+    // A copy with its own ArrayBuffer: a small Buffer may sit in Node's shared pool, which cannot be transferred.
+    ...(result.overlayPng ? { overlayPng: new Uint8Array(result.overlayPng) } : {}),
+    tiles: result.tiles,
+    inferenceMs: result.inferenceMs,
+    postprocessMs: result.postprocessMs,
+  };
+}
+
+const port = parentPort;
+if (!port) throw new Error('inference.worker must run in a worker thread');
+port.on('message', (request: AnalyzeRequest) => {
+  handle(request).then(
+    (response) => port.postMessage(response, response.ok && response.overlayPng ? [response.overlayPng.buffer as ArrayBuffer] : []),
+    (error: unknown) => {
+      const e = error instanceof Error ? error : new Error(String(error));
+      port.postMessage({ jobId: request.jobId, ok: false, error: { name: e.name, message: e.message } } satisfies AnalyzeResponse);
+    },
+  );
+});
