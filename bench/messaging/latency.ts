@@ -20,6 +20,8 @@ export interface CommandLatency {
   result: LatencySummary;
   /** Commands that did not succeed (should be 0). */
   failures: number;
+  /** CPU time of this process per command: link, broker (when embedded) and twin together. */
+  cpuMsPerCommand: number;
 }
 
 /** Commands before measuring: connection set-up, JIT compilation and first allocations. */
@@ -34,7 +36,9 @@ export async function measureCommandLatency(link: InstrumentLink, n: number): Pr
   const ackMs: number[] = [];
   const resultMs: number[] = [];
   let failures = 0;
+  let cpuAtStart = process.cpuUsage();
   for (let i = 0; i < WARM_UP + n; i++) {
+    if (i === WARM_UP) cpuAtStart = process.cpuUsage();
     const startedAt = performance.now();
     const handle = link.send(setBias(i));
     let ackedAt = NaN;
@@ -51,7 +55,9 @@ export async function measureCommandLatency(link: InstrumentLink, n: number): Pr
     ackMs.push(ackedAt - startedAt);
     resultMs.push(performance.now() - startedAt);
   }
-  return { ack: summarize(ackMs), result: summarize(resultMs), failures };
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuMsPerCommand = Math.round(((cpu.user + cpu.system) / 1000 / n) * 1000) / 1000;
+  return { ack: summarize(ackMs), result: summarize(resultMs), failures, cpuMsPerCommand };
 }
 
 function setBias(i: number): Command {

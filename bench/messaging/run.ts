@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { basename, dirname, isAbsolute, relative } from 'node:path';
 import { table } from '../planners/stats';
-import { type CommandLatency, measureCommandLatency } from './latency';
+import { cpuPressurePercent, measureRelayBaseline } from './baseline';
+import { type CommandLatency, type LatencySummary, measureCommandLatency } from './latency';
 import { aedesRig, BENCH_TIME_SCALE, MOSQUITTO_URL, mosquittoRig, type Rig, serialRig } from './rigs';
 import { measureTelemetry, type TelemetryThroughput } from './telemetry';
 
@@ -34,6 +35,9 @@ export async function runMessagingBench(options: MessagingBenchOptions): Promise
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const results: TransportResult[] = [];
   const skipped: string[] = [];
+  const pressureAtStart = cpuPressurePercent();
+  log(`baseline: ${commands} round trips over four bare loopback hops`);
+  const baseline = await measureRelayBaseline(commands);
   for (const start of [aedesRig, mosquittoRig, serialRig]) {
     const rig = await start();
     if (!rig) {
@@ -51,9 +55,18 @@ export async function runMessagingBench(options: MessagingBenchOptions): Promise
     benchmark: 'messaging',
     timestamp: new Date().toISOString(),
     command: commandLine(),
-    machine: { cores: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverage1m: Math.round(loadavg()[0] * 100) / 100, nodeVersion: process.version, platform: process.platform },
+    machine: {
+      cores: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      nodeVersion: process.version,
+      platform: process.platform,
+      loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
+      // Share of the last minute in which some task waited for a CPU, before and after the run.
+      cpuPressurePct: { atStart: pressureAtStart, atEnd: cpuPressurePercent() },
+    },
     settings: { commandsPerTransport: commands, telemetryMessagesPerKind: telemetryMessages, twinTimeScale: BENCH_TIME_SCALE, action: 'spm setBias' },
     target: { ackP99Ms: ACK_P99_TARGET_MS, met: results.filter((r) => r.transport.startsWith('mqtt')).every((r) => r.meetsAckTarget) },
+    baseline: { bareLoopbackFourHopsMs: baseline },
     results,
     skipped,
   };
@@ -63,8 +76,9 @@ export async function runMessagingBench(options: MessagingBenchOptions): Promise
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
-  console.log(renderTables(results));
-  console.log(`\n${report.machine.cores} cores (${report.machine.cpuModel}), load ${report.machine.loadAverage1m}, node ${report.machine.nodeVersion}; wrote ${options.outFile}`);
+  const { machine } = report;
+  console.log(renderTables(results, baseline));
+  console.log(`\n${machine.cores} cores (${machine.cpuModel}), load ${machine.loadAverage1m}, CPU pressure ${machine.cpuPressurePct.atStart ?? '?'} % -> ${machine.cpuPressurePct.atEnd ?? '?'} %, node ${machine.nodeVersion}; wrote ${options.outFile}`);
 }
 
 async function benchOne(rig: Rig, commands: number, telemetryMessages: number, log: (line: string) => void): Promise<TransportResult> {
@@ -76,11 +90,11 @@ async function benchOne(rig: Rig, commands: number, telemetryMessages: number, l
 }
 
 /** The latency table and the throughput table, in Markdown so RESULTS.md can take them as printed. */
-export function renderTables(results: TransportResult[]): string {
+export function renderTables(results: TransportResult[], baseline: LatencySummary): string {
   const ms = (x: number): string => x.toFixed(2);
   const latency = table(
-    ['transport', 'n', 'ack p50 ms', 'ack p95 ms', 'ack p99 ms', 'result p50 ms', 'result p95 ms', 'result p99 ms', 'failures', `ack p99 <= ${ACK_P99_TARGET_MS} ms`],
-    results.map(({ transport, latency: { ack, result, failures }, meetsAckTarget }) => [
+    ['transport', 'n', 'ack p50 ms', 'ack p95 ms', 'ack p99 ms', 'result p50 ms', 'result p95 ms', 'result p99 ms', 'CPU ms/cmd', 'failures', `ack p99 <= ${ACK_P99_TARGET_MS} ms`],
+    results.map(({ transport, latency: { ack, result, failures, cpuMsPerCommand }, meetsAckTarget }) => [
       transport,
       String(ack.n),
       ms(ack.p50Ms),
@@ -89,15 +103,20 @@ export function renderTables(results: TransportResult[]): string {
       ms(result.p50Ms),
       ms(result.p95Ms),
       ms(result.p99Ms),
+      ms(cpuMsPerCommand),
       String(failures),
       meetsAckTarget ? 'yes' : 'NO',
     ]),
+  );
+  const floor = table(
+    ['baseline (no MQTT): bare loopback, four hops', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+    [['round trip, 200 bytes, one process', String(baseline.n), ms(baseline.p50Ms), ms(baseline.p95Ms), ms(baseline.p99Ms), ms(baseline.maxMs)]],
   );
   const throughput = table(
     ['transport', 'telemetry', 'sent', 'delivered', 'seconds', 'messages/s'],
     results.flatMap(({ transport, telemetry }) => telemetry.map((t) => [transport, t.kind, String(t.sent), String(t.delivered), t.seconds.toFixed(2), String(t.perSecond)])),
   );
-  return `${latency}\n\n${throughput}`;
+  return `${latency}\n\n${throughput}\n\n${floor}`;
 }
 
 /** How this run was started, with paths relative to the working directory. */

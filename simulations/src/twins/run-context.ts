@@ -87,18 +87,30 @@ export class RunContext {
 export const frameFor = (kept: KeptFrame, cmdId: string): Buffer =>
   encodeFrame({ v: 1, cmdId, dtype: dtypeOf(kept.values), ...kept.fields }, kept.values);
 
-/** setTimeout as a promise that rejects when the signal aborts. */
+/**
+ * A timer as a promise that rejects when the signal aborts. Node runs no timer sooner than 1 ms, so
+ * a wait shorter than that (a phase on a tiny time scale) yields to the event loop instead of
+ * adding a whole millisecond to every phase.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = (): void => {
-      clearTimeout(timer);
+      cancel();
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
+    const done = (): void => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    };
+    let cancel: () => void;
+    if (ms < 1) {
+      const immediate = setImmediate(done);
+      cancel = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(done, ms);
+      cancel = () => clearTimeout(timer);
+    }
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
