@@ -23,7 +23,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['{apps,planners,drivers,instruments,simulations,config}/**/*.spec.ts', 'test/integration/**/*.spec.ts'],
+          include: ['{apps,planners,drivers,instruments,simulations,config}/**/*.spec.ts', 'test/integration/**/*.spec.ts', 'test/fuzz/**/*.spec.ts'],
           testTimeout: 30_000,
         },
       },

@@ -37,7 +37,12 @@ export class YamlSource {
   }
 
   get data(): unknown {
-    return this.doc.toJS();
+    try {
+      return this.doc.toJS();
+    } catch (error) {
+      // e.g. an alias (*name) with no anchor: a YAML problem, located at the document start.
+      throw new ConfigError([{ file: this.file, line: 1, col: 1, path: [], message: `YAML: ${(error as Error).message}` }]);
+    }
   }
 
   /** The position of the deepest node that exists along `path` (a missing field points at its parent). */

@@ -7,4 +7,4 @@ export { PendingCommand } from './pending-command';
 export { MqttBus, type MqttBusOptions, type BusWarning } from './mqtt/mqtt-bus';
 export { MqttLink, type MqttLinkOptions } from './mqtt/mqtt-link';
 export { topicOf, parseTopic, TOPIC_ROOT } from './mqtt/topics';
-export { SerialLink, type SerialLinkOptions } from './serial';
+export { SerialLink, type SerialLinkOptions, crc16, encodeLine, decodeLine } from './serial';
