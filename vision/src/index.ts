@@ -30,3 +30,5 @@ export {
   type FrameAnalysis,
   type ClassicalOptions,
 } from './analysis/analyze';
+export { analyzeFrame, DEFAULT_ANALYZE_OPTIONS, type AnalyzeFrameOptions, type AnalyzedFrame, type FrameModel } from './analysis/analyze-frame';
+export { matchPoints, detectionScore, classIou, score, type LabelledPoint, type DetectionScore } from './metrics/detection';

@@ -47,7 +47,7 @@ export async function segmentTiled(image: GrayImage, spec: TiledModelSpec, run: 
   const input = normalize(image.data, spec.normalization);
   const { windowW, windowH } = windowFor(width, height, spec);
   // A frame that fits gets one (possibly non-square) window; larger frames get square tiles.
-  const tiles = planTiles(width, height, Math.max(windowW, windowH), spec.overlapPx);
+  const tiles = planTiles(width, height, Math.max(windowW, windowH), spec.overlapPx, spec.fixedInputPx === undefined ? spec.multipleOfPx : 1);
   const classes = spec.classes.length;
   const plane = windowW * windowH;
   const frameMaps = new Float32Array(classes * width * height);

@@ -16,27 +16,31 @@ export interface Tile {
 }
 
 /** Tile origins along one axis plus the cut positions between neighbours. */
-function axisPlan(lengthPx: number, tilePx: number, overlapPx: number): { starts: number[]; cuts: number[] } {
-  if (lengthPx <= tilePx) return { starts: [0], cuts: [0, lengthPx] };
-  const count = Math.ceil((lengthPx - overlapPx) / (tilePx - overlapPx));
+function axisPlan(lengthPx: number, tilePx: number, overlapPx: number, alignPx: number): { starts: number[]; cuts: number[] } {
+  // Tiles start on multiples of alignPx (the model's downsampling), so every tile sees the same
+  // pixel phase as a whole-frame pass; the frame is conceptually mirrored out to a whole number of steps.
+  const padded = Math.max(tilePx, Math.ceil(lengthPx / alignPx) * alignPx);
+  if (padded <= tilePx) return { starts: [0], cuts: [0, lengthPx] };
+  const count = Math.ceil((padded - overlapPx - alignPx) / (tilePx - overlapPx - alignPx));
   // Spread the tiles evenly so every overlap is at least overlapPx, not just the last one larger.
-  const starts = Array.from({ length: count }, (_, i) => Math.round((i * (lengthPx - tilePx)) / (count - 1)));
+  const starts = Array.from({ length: count }, (_, i) => Math.round((i * (padded - tilePx)) / (count - 1) / alignPx) * alignPx);
   const cuts = [0];
-  for (let i = 1; i < count; i++) cuts.push(Math.round((starts[i] + starts[i - 1] + tilePx) / 2));
+  for (let i = 1; i < count; i++) cuts.push(Math.min(lengthPx, Math.round((starts[i] + starts[i - 1] + tilePx) / 2)));
   cuts.push(lengthPx);
   return { starts, cuts };
 }
 
 /**
- * Tiles covering a width x height frame with tiles of tilePx square overlapping by at least overlapPx.
- * A frame no larger than a tile gets one tile (the rest of the window is padding).
+ * Tiles covering a width x height frame with tiles of tilePx square overlapping by at least
+ * overlapPx, starting on multiples of alignPx (tilePx must be one too). A frame no larger than a
+ * tile gets one tile (the rest of the window is padding).
  */
-export function planTiles(width: number, height: number, tilePx: number, overlapPx: number): Tile[] {
-  if (!(tilePx > 0) || overlapPx < 0 || overlapPx >= tilePx) {
-    throw new RangeError(`tile ${tilePx} px with overlap ${overlapPx} px: need 0 <= overlap < tile`);
+export function planTiles(width: number, height: number, tilePx: number, overlapPx: number, alignPx = 1): Tile[] {
+  if (!(tilePx > 0) || overlapPx < 0 || overlapPx + alignPx >= tilePx || tilePx % alignPx !== 0) {
+    throw new RangeError(`tile ${tilePx} px, overlap ${overlapPx} px, alignment ${alignPx} px: need 0 <= overlap < tile - alignment and tile a multiple of the alignment`);
   }
-  const xs = axisPlan(width, tilePx, overlapPx);
-  const ys = axisPlan(height, tilePx, overlapPx);
+  const xs = axisPlan(width, tilePx, overlapPx, alignPx);
+  const ys = axisPlan(height, tilePx, overlapPx, alignPx);
   const tiles: Tile[] = [];
   ys.starts.forEach((y0, j) => {
     xs.starts.forEach((x0, i) => {

@@ -43,7 +43,7 @@ describe('loadModel', () => {
   });
 
   it('names every invalid card field', async () => {
-    const error = await loadModel(writeCard('bad-fields', 'tiny-atoms.onnx', { sha256: 'abc' }, { channels: 3 })).catch((e: unknown) => e as Error);
+    const error = (await loadModel(writeCard('bad-fields', 'tiny-atoms.onnx', { sha256: 'abc' }, { channels: 3 })).then(() => undefined, (e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(ModelCardError);
     expect(error.message).toMatch(/bad-fields\.card\.json: invalid model card: sha256: 64 lower-case hex digits; input\.channels: /);
     await expect(loadModel(writeCard('bad-classes', 'tiny-atoms.onnx', {}, {}, { classes: ['background', 'atom'] }))).rejects.toThrow(

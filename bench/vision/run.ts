@@ -1,0 +1,145 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ModelRegistry } from '../../apps/orchestrator/src/vision/model-registry';
+import { packageRoot } from '../../apps/orchestrator/src/package-root';
+import { inProcessModel } from './in-process-model';
+import { type AtomQuality, atomQuality, DOSE_LEVELS, type DomainQuality, domainQuality, SIGNAL_LEVELS } from './quality';
+import { type LatencyRow, measureLatency } from './speed';
+import { measureMemory, measureSustained, type MemoryRow, type SustainedRow } from './sustained';
+import { fixed, table } from './table';
+
+export interface VisionBenchOptions {
+  /** Print the JSON result instead of tables. */
+  json: boolean;
+  /** Where to write the JSON result (bench/results/vision.json). */
+  outFile: string;
+  /** Fewer frames and runs: a smoke run of a minute or two. */
+  quick: boolean;
+}
+
+/** One benchmark target with its measured value. */
+interface Target {
+  name: string;
+  target: string;
+  value: number;
+  met: boolean;
+}
+
+export interface VisionBenchResult {
+  startedAt: string;
+  quick: boolean;
+  environment: { cpu: string; cores: number; node: string; onnxruntime: string; loadAverageStart: number[]; loadAverageEnd: number[] };
+  models: Array<{ name: string; sha256: string }>;
+  atoms: Array<{ method: 'model' | 'classical' } & AtomQuality>;
+  domains: Array<{ method: 'model' | 'classical' } & DomainQuality>;
+  latency: LatencyRow[];
+  sustained: SustainedRow[];
+  memory: MemoryRow;
+  targets: Target[];
+}
+
+const onnxruntimeVersion = (): string => {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+};
+
+/**
+ * `lab bench vision`: quality on fresh twin frames (seeds never used in training) at three STEM
+ * doses and three PFM signal levels, model beside the classical baseline; model and frame latency
+ * at 256 and 512 px; sustained throughput and frame-in to features-out latency through the whole
+ * pipeline for two pool layouts; resident memory over a long run. Prints tables (or JSON) and
+ * writes the result to `outFile`.
+ */
+export async function runVisionBench(opts: VisionBenchOptions): Promise<VisionBenchResult> {
+  const log = (text: string): void => {
+    if (!opts.json) process.stdout.write(`${text}\n`);
+  };
+  const q = opts.quick;
+  const loadAverageStart = loadavg();
+  const registry = new ModelRegistry();
+  const atomsModel = await registry.get(undefined, 'atoms');
+  const domainsModel = await registry.get(undefined, 'domains');
+  const threads = Math.max(1, cpus().length);
+
+  log(`vision bench${q ? ' (quick)' : ''}: models ${atomsModel.card.name}, ${domainsModel.card.name}; ${threads} cores, load ${loadAverageStart.map((l) => l.toFixed(2)).join(' ')}`);
+  const atoms: VisionBenchResult['atoms'] = [];
+  const stem = await inProcessModel(atomsModel, threads);
+  for (const dose of DOSE_LEVELS) {
+    atoms.push({ method: 'model', ...(await atomQuality(stem, dose, q ? 4 : 30)) });
+    atoms.push({ method: 'classical', ...(await atomQuality(undefined, dose, q ? 4 : 30)) });
+  }
+  await stem.session.release();
+  log(`\nAtom detection on fresh twin HAADF frames (256 px, 0.039 nm/px; match within a quarter lattice spacing)`);
+  log(table(
+    ['dose', 'e/A^2', 'method', 'frames', 'precision', 'recall', 'F1', 'species acc', 'vacancy F1', 'vac frac MAE'],
+    atoms.map((r) => [r.dose, String(r.doseEPerA2), r.method, String(r.frames), fixed(r.atoms.precision), fixed(r.atoms.recall), fixed(r.atoms.f1), fixed(r.speciesAccuracy), fixed(r.vacancies?.f1), fixed(r.vacancyFractionMae, 4)]),
+  ));
+
+  const domains: VisionBenchResult['domains'] = [];
+  const pfm = await inProcessModel(domainsModel, threads);
+  for (const level of SIGNAL_LEVELS) {
+    domains.push({ method: 'model', ...(await domainQuality(pfm, level, q ? 4 : 30)) });
+    domains.push({ method: 'classical', ...(await domainQuality(undefined, level, q ? 4 : 30)) });
+  }
+  await pfm.session.release();
+  log(`\nPFM domains on fresh twin phase frames (256 px): pixel IoU per class`);
+  log(table(
+    ['signal', 'ferro', 'method', 'frames', 'IoU up', 'IoU down', 'IoU wall', 'up frac MAE', 'wall len rel err'],
+    domains.map((r) => [r.signal, String(r.ferroStrength), r.method, String(r.frames), fixed(r.iou.domain_up), fixed(r.iou.domain_down), fixed(r.iou.wall), fixed(r.upFractionMae, 4), fixed(r.wallLengthRelError)]),
+  ));
+
+  const latency = [await measureLatency(atomsModel, 256, q ? 30 : 200, threads), await measureLatency(atomsModel, 512, q ? 30 : 200, threads)];
+  log(`\nLatency on one thread of the event loop's process, ${threads} intra-op threads (ms)`);
+  log(table(['pixels', 'runs', 'model p50', 'model p99', 'frame p50', 'frame p99'], latency.map((r) => [String(r.pixels), String(r.runs), fixed(r.modelP50Ms, 1), fixed(r.modelP99Ms, 1), fixed(r.frameP50Ms, 1), fixed(r.frameP99Ms, 1)])));
+
+  const sustained: SustainedRow[] = [];
+  for (const [workers, threadsPerWorker] of [[1, threads], [threads, 1]]) {
+    sustained.push(await measureSustained({ workers, threadsPerWorker, pixels: 256, saturatedFrames: q ? 100 : 600, pacedFrames: q ? 100 : 400, pacedFps: 20 }));
+  }
+  log(`\nWhole pipeline, 256 px HAADF DataFrames in, features + overlay PNG out`);
+  log(table(
+    ['workers x threads', 'saturated fps', 'paced fps', 'p50 ms', 'p99 ms', 'kept up', 'event loop p99 ms'],
+    sustained.map((r) => [`${r.workers} x ${r.threadsPerWorker}`, fixed(r.saturatedFramesPerS, 1), String(r.pacedFps), fixed(r.pacedP50Ms, 1), fixed(r.pacedP99Ms, 1), r.keptUp ? 'yes' : 'no', fixed(r.eventLoopP99Ms, 1)]),
+  ));
+
+  const memory = await measureMemory(q ? 1000 : 10_000, 256);
+  log(`\nMemory over ${memory.frames} frames: warm ${memory.warmRssMb.toFixed(0)} MB, peak ${memory.peakRssMb.toFixed(0)} MB, final ${memory.finalRssMb.toFixed(0)} MB (growth ${memory.growthMb.toFixed(1)} MB)`);
+
+  const atomF1 = (dose: string, method: string): number => atoms.find((r) => r.dose === dose && r.method === method)?.atoms.f1 ?? Number.NaN;
+  const best = sustained.reduce((a, b) => (b.saturatedFramesPerS > a.saturatedFramesPerS ? b : a));
+  const defaultLayout = sustained[0];
+  const targets: Target[] = [
+    { name: 'atom F1, standard dose', target: '>= 0.97', value: atomF1('standard', 'model'), met: atomF1('standard', 'model') >= 0.97 },
+    { name: 'atom F1, lowest dose', target: '>= 0.90', value: atomF1('low', 'model'), met: atomF1('low', 'model') >= 0.9 },
+    { name: 'model F1 minus classical F1, lowest dose', target: '> 0', value: atomF1('low', 'model') - atomF1('low', 'classical'), met: atomF1('low', 'model') > atomF1('low', 'classical') },
+    { name: 'model F1 minus classical F1, standard dose', target: '> 0', value: atomF1('standard', 'model') - atomF1('standard', 'classical'), met: atomF1('standard', 'model') > atomF1('standard', 'classical') },
+    { name: '512 px model inference p50 (ms)', target: '<= 40', value: latency[1].modelP50Ms, met: latency[1].modelP50Ms <= 40 },
+    { name: `sustained frames/s at 256 px (${best.workers} x ${best.threadsPerWorker})`, target: '>= 20', value: best.saturatedFramesPerS, met: best.saturatedFramesPerS >= 20 },
+    { name: `frame-to-features p99 at 20 frames/s (default ${defaultLayout.workers} x ${defaultLayout.threadsPerWorker}, ms)`, target: '<= 150', value: defaultLayout.pacedP99Ms, met: defaultLayout.pacedP99Ms <= 150 && defaultLayout.keptUp },
+    { name: `RSS growth over ${memory.frames} frames (MB)`, target: '<= 5 % of warm RSS', value: memory.growthMb, met: memory.growthMb <= 0.05 * memory.warmRssMb },
+  ];
+  log(`\nTargets`);
+  log(table(['target', 'goal', 'measured', 'met'], targets.map((t) => [t.name, t.target, fixed(t.value, 3), t.met ? 'yes' : 'NO'])));
+
+  const result: VisionBenchResult = {
+    startedAt: new Date().toISOString(),
+    quick: q,
+    environment: { cpu: cpus()[0]?.model ?? 'unknown', cores: threads, node: process.version, onnxruntime: onnxruntimeVersion(), loadAverageStart, loadAverageEnd: loadavg() },
+    models: [atomsModel, domainsModel].map((m) => ({ name: m.card.name, sha256: m.sha256 })),
+    atoms,
+    domains,
+    latency,
+    sustained,
+    memory,
+    targets,
+  };
+  mkdirSync(dirname(opts.outFile), { recursive: true });
+  writeFileSync(opts.outFile, `${JSON.stringify(result, null, 2)}\n`);
+  if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else log(`\nwrote ${opts.outFile}`);
+  return result;
+}
