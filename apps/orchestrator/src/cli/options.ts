@@ -17,7 +17,7 @@ export function databaseUrl(db: string | undefined): string | undefined {
 }
 
 /** The lab file and runtime options from flags, then the environment, then the lab file itself. */
-export function runtimeOptions(flags: CommonFlags, log: (line: string) => void): RuntimeOptions & { lab: Loaded<LabConfig> } {
+export function runtimeOptions(flags: CommonFlags, log: (line: string) => void): RuntimeOptions & { lab: Loaded<LabConfig>; port?: number } {
   const env = readEnv();
   const baseDir = process.cwd();
   const lab = loadLab(resolve(baseDir, flags.lab ?? env.labFile ?? DEFAULT_LAB_FILE));
@@ -28,6 +28,7 @@ export function runtimeOptions(flags: CommonFlags, log: (line: string) => void):
     mqttUsername: env.mqttUsername,
     mqttPassword: env.mqttPassword,
     databaseUrl: databaseUrl(flags.db) ?? env.databaseUrl,
+    port: env.port,
     authSecret: env.authSecret,
     extraUsers: env.users,
     log,

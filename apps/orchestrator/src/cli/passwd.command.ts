@@ -1,7 +1,10 @@
+import { roleSchema } from '@lab/config';
 import { hashPassword } from '../auth/passwords';
 
 /** `lab passwd <name> --role R`: read a password from stdin and print the lab.yaml entry for the user. */
 export async function passwdCommand(name: string, flags: { role: string }): Promise<void> {
+  const role = roleSchema.safeParse(flags.role);
+  if (!role.success) throw new Error(`--role must be one of ${roleSchema.options.join(', ')}, got '${flags.role}'`);
   const chunks: Buffer[] = [];
   if (process.stdin.isTTY) process.stderr.write(`password for ${name}: `);
   for await (const chunk of process.stdin) {

@@ -20,7 +20,8 @@ export async function runCommand(campaignFile: string, flags: RunFlags): Promise
   const log = (line: string): void => void (json ? process.stderr : process.stdout).write(`${line}\n`);
   const file = resolve(campaignFile);
   const text = await readFile(file, 'utf8');
-  const orchestrator = await startOrchestrator({ ...runtimeOptions(flags, log), simulationSeed: flags.seed, http: !flags.headless, port: flags.port });
+  const options = runtimeOptions(flags, log);
+  const orchestrator = await startOrchestrator({ ...options, simulationSeed: flags.seed, http: !flags.headless, port: flags.port ?? options.port });
   let summary: CampaignSummary | undefined;
   try {
     const row = await orchestrator.campaigns.create({ file, text, seed: flags.seed });

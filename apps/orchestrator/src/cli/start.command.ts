@@ -16,7 +16,8 @@ export interface StartFlags extends CommonFlags {
 /** `lab start`: the orchestrator, its API and dashboard, the twins, and (unless --idle) the demo campaign. */
 export async function startCommand(flags: StartFlags): Promise<void> {
   const log = (line: string): void => console.log(line);
-  const orchestrator = await startOrchestrator({ ...runtimeOptions(flags, log), simulate: flags.simulate, http: true, port: flags.port, host: flags.host });
+  const options = runtimeOptions(flags, log);
+  const orchestrator = await startOrchestrator({ ...options, simulate: flags.simulate, http: true, port: flags.port ?? options.port, host: flags.host });
   onShutdownSignal(() => orchestrator.close());
   const { runtime } = orchestrator;
   log(`lab '${runtime.lab.name}': ${runtime.instruments.size} instruments${runtime.simulating ? ' (digital twins)' : ''}, broker ${runtime.brokerUrl}`);
