@@ -50,10 +50,16 @@ describe('Cholesky', () => {
     }
     const m = 3;
     const B = Float64Array.from({ length: n * m }, (_, i) => Math.cos(i));
-    const many = c.solveLowerMany(Float64Array.from(B), m);
+    const lower = c.solveLowerMany(Float64Array.from(B), m);
+    const upper = c.solveUpperMany(Float64Array.from(B), m);
     for (let col = 0; col < m; col++) {
-      const one = c.solveLower(Float64Array.from({ length: n }, (_, i) => B[i * m + col]));
-      for (let i = 0; i < n; i++) expect(many[i * m + col]).toBeCloseTo(one[i], 12);
+      const column = (): Float64Array => Float64Array.from({ length: n }, (_, i) => B[i * m + col]);
+      const l = c.solveLower(column());
+      const u = c.solveUpper(column());
+      for (let i = 0; i < n; i++) {
+        expect(lower[i * m + col]).toBeCloseTo(l[i], 12);
+        expect(upper[i * m + col]).toBeCloseTo(u[i], 12);
+      }
     }
   });
 

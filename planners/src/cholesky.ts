@@ -53,9 +53,21 @@ export class Cholesky {
     let ss = 0;
     for (let j = 0; j < n; j++) {
       const rj = j * cap;
-      let s = cross[j];
-      for (let k = 0; k < j; k++) s -= L[row + k] * L[rj + k];
-      const v = s / L[rj + j];
+      // Four partial sums give the CPU independent chains; the order is fixed, so a full
+      // factorization (a sequence of appends) and an incremental one stay bit-identical.
+      let s0 = cross[j];
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let k = 0;
+      for (; k + 3 < j; k += 4) {
+        s0 -= L[row + k] * L[rj + k];
+        s1 -= L[row + k + 1] * L[rj + k + 1];
+        s2 -= L[row + k + 2] * L[rj + k + 2];
+        s3 -= L[row + k + 3] * L[rj + k + 3];
+      }
+      for (; k < j; k++) s0 -= L[row + k] * L[rj + k];
+      const v = (s0 + s1 + (s2 + s3)) / L[rj + j];
       L[row + j] = v;
       ss += v * v;
     }
@@ -115,15 +127,30 @@ export class Cholesky {
     return b;
   }
 
-  /** B <- L^{-1} B for an n x m row-major block (many right-hand sides; the inner loop is contiguous). */
+  /**
+   * B <- L^{-1} B for an n x m row-major block (many right-hand sides). The inner loop runs over
+   * the m contiguous columns and folds four rows of L per pass, so each B[i, :] is loaded and stored
+   * a quarter as often: several times faster than m separate solves once L outgrows the cache.
+   */
   solveLowerMany(B: Float64Array, m: number): Float64Array {
     const { L, n, cap } = this;
     for (let i = 0; i < n; i++) {
       const r = i * cap;
       const bi = i * m;
-      for (let k = 0; k < i; k++) {
+      let k = 0;
+      for (; k + 3 < i; k += 4) {
+        const l0 = L[r + k];
+        const l1 = L[r + k + 1];
+        const l2 = L[r + k + 2];
+        const l3 = L[r + k + 3];
+        const b0 = k * m;
+        const b1 = b0 + m;
+        const b2 = b1 + m;
+        const b3 = b2 + m;
+        for (let c = 0; c < m; c++) B[bi + c] -= l0 * B[b0 + c] + l1 * B[b1 + c] + l2 * B[b2 + c] + l3 * B[b3 + c];
+      }
+      for (; k < i; k++) {
         const l = L[r + k];
-        if (l === 0) continue;
         const bk = k * m;
         for (let c = 0; c < m; c++) B[bi + c] -= l * B[bk + c];
       }
@@ -133,20 +160,30 @@ export class Cholesky {
     return B;
   }
 
-  /** B <- L^{-T} B for an n x m row-major block. */
+  /** B <- L^{-T} B for an n x m row-major block (row i needs the rows below it; same 4-row folding). */
   solveUpperMany(B: Float64Array, m: number): Float64Array {
     const { L, n, cap } = this;
     for (let i = n - 1; i >= 0; i--) {
-      const r = i * cap;
       const bi = i * m;
-      const inv = 1 / L[r + i];
-      for (let c = 0; c < m; c++) B[bi + c] *= inv;
-      for (let k = 0; k < i; k++) {
-        const l = L[r + k];
-        if (l === 0) continue;
-        const bk = k * m;
-        for (let c = 0; c < m; c++) B[bk + c] -= l * B[bi + c];
+      let k = i + 1;
+      for (; k + 3 < n; k += 4) {
+        const l0 = L[k * cap + i];
+        const l1 = L[(k + 1) * cap + i];
+        const l2 = L[(k + 2) * cap + i];
+        const l3 = L[(k + 3) * cap + i];
+        const b0 = k * m;
+        const b1 = b0 + m;
+        const b2 = b1 + m;
+        const b3 = b2 + m;
+        for (let c = 0; c < m; c++) B[bi + c] -= l0 * B[b0 + c] + l1 * B[b1 + c] + l2 * B[b2 + c] + l3 * B[b3 + c];
       }
+      for (; k < n; k++) {
+        const l = L[k * cap + i];
+        const bk = k * m;
+        for (let c = 0; c < m; c++) B[bi + c] -= l * B[bk + c];
+      }
+      const inv = 1 / L[i * cap + i];
+      for (let c = 0; c < m; c++) B[bi + c] *= inv;
     }
     return B;
   }
@@ -164,17 +201,31 @@ export class Cholesky {
 
   /** Dense K^{-1} (n x n row-major), needed for the marginal-likelihood gradient. */
   inverse(): Float64Array {
-    const { L, n, cap } = this;
-    // Linv is lower triangular: column j of L^{-1} solves L x = e_j.
+    const n = this.n;
+    const { L, cap } = this;
+    // L^{-1} row by row: Li[i, :] = (e_i - sum_{k<i} L[i,k] Li[k, :]) / L[i,i]. Row k of Li is zero
+    // beyond column k, so the inner loops stop there (n^3/6 multiply-adds, contiguous rows).
     const Li = new Float64Array(n * n);
-    for (let j = 0; j < n; j++) {
-      Li[j * n + j] = 1 / L[j * cap + j];
-      for (let i = j + 1; i < n; i++) {
-        const r = i * cap;
-        let s = 0;
-        for (let k = j; k < i; k++) s -= L[r + k] * Li[k * n + j];
-        Li[i * n + j] = s / L[r + i];
+    for (let i = 0; i < n; i++) {
+      const r = i * cap;
+      const bi = i * n;
+      let k = 0;
+      for (; k + 3 < i; k += 4) {
+        const l0 = L[r + k];
+        const l1 = L[r + k + 1];
+        const l2 = L[r + k + 2];
+        const l3 = L[r + k + 3];
+        const b0 = k * n;
+        for (let c = 0; c <= k + 3; c++) Li[bi + c] -= l0 * Li[b0 + c] + l1 * Li[b0 + n + c] + l2 * Li[b0 + 2 * n + c] + l3 * Li[b0 + 3 * n + c];
       }
+      for (; k < i; k++) {
+        const l = L[r + k];
+        const bk = k * n;
+        for (let c = 0; c <= k; c++) Li[bi + c] -= l * Li[bk + c];
+      }
+      const inv = 1 / L[r + i];
+      for (let c = 0; c < i; c++) Li[bi + c] *= inv;
+      Li[bi + i] = inv;
     }
     // K^{-1}[i][j] = sum_{k >= max(i,j)} Li[k][i] Li[k][j]; accumulate row by row of Li (contiguous).
     const inv = new Float64Array(n * n);

@@ -244,7 +244,7 @@ export class Domain {
       const rng = new Rng(seed ^ 0x68a7);
       const walk = feasibleZs.length > 0 ? Float64Array.from(feasibleZs[feasibleZs.length - 1]) : new Float64Array(this.k);
       this.polytope.project(walk);
-      for (let s = 0; out.length < count; s++) {
+      while (out.length < count) {
         this.polytope.hitAndRun(walk, 3 + this.k, rng);
         for (let g = 0; g < nc; g++) cats[g] = rng.int(this.freeCats[g].width);
         out.push(this.assemble(walk, cats));

@@ -203,7 +203,7 @@ export function fitHyper(X: Float64Array, y: Float64Array, dim: number, extraNoi
   scored.sort((a, b) => a.f - b.f);
   let best = scored.length > 0 ? scored[0] : { t: starts[starts.length - 1], f: Infinity };
   for (const s of scored.slice(0, Math.max(1, opts.optimizeStarts ?? 1))) {
-    const res = minimize((t, g) => objective.evaluate(t, g), s.t, { lower, upper, maxIter: opts.maxIter ?? 100, pgtol: 1e-5, ftol: 1e-9 });
+    const res = minimize((t, g) => objective.evaluate(t, g), s.t, { lower, upper, maxIter: opts.maxIter ?? 100, pgtol: 1e-5, ftol: 1e-8 });
     if (res.f < best.f) best = { t: res.x, f: res.f };
   }
   return unpackHyper(best.t, dim);

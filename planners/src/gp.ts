@@ -169,7 +169,7 @@ export class GaussianProcess {
     const total = xs.length;
     const mean = new Float64Array(total);
     const variance = new Float64Array(total);
-    const block = 64;
+    const block = 256;
     const B = new Float64Array(n * block);
     for (let start = 0; start < total; start += block) {
       const m = Math.min(block, total - start);

@@ -47,3 +47,31 @@ describe('steering and options', () => {
     expect(planner.ask(1, { fixed: { x: 0.2 } })[0].point.y).toBeCloseTo(0.8, 12);
   });
 });
+
+describe('robustness', () => {
+  it('keeps malformed observations in the state without modelling them', () => {
+    const planner = seeded({ kind: 'gp-ei', seed: 6, objectives: [{ name: 'y', direction: 'minimize' }], space: space2, options: fast }, 7);
+    planner.tell([
+      { id: 'no-y', point: { x: 0.1 }, values: { y: 1 } },
+      { id: 'nan', point: { x: 0.2, y: 0.2 }, values: { y: Number.NaN } },
+      { id: 'no-values', point: { x: 0.3, y: 0.3 } },
+    ]);
+    const [p] = planner.ask(1);
+    expect(p.explanation.reason).toMatch(/Bayesian optimization/);
+    expect(planner.toJSON().observations.map((o) => o.id)).toEqual(expect.arrayContaining(['no-y', 'nan', 'no-values']));
+  });
+});
+
+describe('refit policy', () => {
+  it('refit() fits hyperparameters now; automatic refits follow the schedule', () => {
+    const planner = seeded({ kind: 'gp-ei', seed: 8, objectives: [{ name: 'y', direction: 'minimize' }], space: space2, options: { ...fast, refitEvery: 5 } }, 8);
+    const fitN = (): number => (planner.toJSON().internals as { objective: { fitN: number } }).objective.fitN;
+    const before = fitN();
+    expect(before).toBe(5); // first fit when the 5-point design was complete
+    planner.tell([{ id: 'r9', point: { x: 0.45, y: 0.5 }, values: { y: quad(0.45, 0.5) } }]);
+    planner.ask(1);
+    expect(fitN()).toBe(5); // 4 new rows < refitEvery
+    planner.refit();
+    expect(fitN()).toBe(9);
+  });
+});

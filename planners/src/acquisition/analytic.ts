@@ -116,40 +116,33 @@ export function logTargetEi(target: number, dBest: number): Utility {
   };
 }
 
-/** Adds log P(feasible) to an acquisition in log space (or multiplies a non-log one). */
-export function weightByFeasibility(acq: AcquisitionFn, logFeas: AcquisitionFn | null, dim: number, isLog: boolean): AcquisitionFn {
+/**
+ * Adds log P(success) to an acquisition. For log-acquisitions (LogEI, LogPI, qLogNEI, EHVI) this is
+ * the usual product with the success probability; for UCB, which can be negative, it acts as an
+ * additive penalty in standardized units (log 1e-3 = -6.9 rules a region out).
+ */
+export function weightByFeasibility(acq: AcquisitionFn, logFeas: AcquisitionFn | null, dim: number): AcquisitionFn {
   if (!logFeas) return acq;
   const g2 = new Float64Array(dim);
   return {
     value(x, grad) {
       const a = acq.value(x, grad);
       const lp = logFeas.value(x, grad ? g2 : null);
-      if (isLog) {
-        if (grad) for (let d = 0; d < dim; d++) grad[d] += g2[d];
-        return a + lp;
-      }
-      const p = Math.exp(lp);
-      if (grad) for (let d = 0; d < dim; d++) grad[d] = p * grad[d] + a * p * g2[d];
-      return a * p;
+      if (grad) for (let d = 0; d < dim; d++) grad[d] += g2[d];
+      return a + lp;
     },
     values(xs) {
       const a = evaluateMany(acq, xs);
       const lp = evaluateMany(logFeas, xs);
-      return a.map((v, i) => (isLog ? v + lp[i] : v * Math.exp(lp[i])));
+      return a.map((v, i) => v + lp[i]);
     },
     valuesWithGrad(xs, grads) {
       const a = evaluateManyWithGrad(acq, xs, grads);
       const g2s = xs.map(() => new Float64Array(dim));
       const lp = evaluateManyWithGrad(logFeas, xs, g2s);
       return a.map((v, c) => {
-        const g = grads[c];
-        if (isLog) {
-          for (let d = 0; d < dim; d++) g[d] += g2s[c][d];
-          return v + lp[c];
-        }
-        const p = Math.exp(lp[c]);
-        for (let d = 0; d < dim; d++) g[d] = p * g[d] + v * p * g2s[c][d];
-        return v * p;
+        for (let d = 0; d < dim; d++) grads[c][d] += g2s[c][d];
+        return v + lp[c];
       });
     },
   };

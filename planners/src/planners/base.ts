@@ -159,7 +159,9 @@ export abstract class BasePlanner implements SteerablePlanner {
 
   /** Model input of a point (candidate features or unit-cube encoding); null if it cannot be modelled. */
   protected inputOf(point: Point): Float64Array | null {
-    return this.candidates ? this.candidates.inputOf(point) : this.space.encode(point);
+    const x = this.candidates ? this.candidates.inputOf(point) : this.space.encode(point);
+    // A point missing a parameter (or with a non-numeric value) cannot be modelled; it stays in the state.
+    return x && x.every(Number.isFinite) ? x : null;
   }
 
   /**

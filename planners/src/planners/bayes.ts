@@ -106,9 +106,15 @@ export class BayesPlanner extends BasePlanner {
   override refit(): void {
     const rows = this.rows();
     // Candidate caches are rebuilt here too, so the next ask only appends rows.
-    if (rows.length >= 2) this.candidatePosterior?.sync(this.surrogate.model(rows, true));
+    if (rows.length >= 2) {
+      const gp = this.surrogate.model(rows, true);
+      this.candidatePosterior?.sync(gp);
+    }
     const f = this.feasibilityRows();
-    if (f) this.feasibilityPosterior?.sync(this.feasibility.model(f, true));
+    if (f) {
+      const gp = this.feasibility.model(f, true);
+      this.feasibilityPosterior?.sync(gp);
+    }
   }
 
   /** The measured point with the best posterior mean: robust to measurement noise. */
@@ -193,7 +199,7 @@ export class BayesPlanner extends BasePlanner {
         this.acquisition === 'qlognei' && this.objective.direction !== 'target'
           ? qLogNoisyEi(fantasy, rows.map((r) => r.x), { samples: this.opts.mcSamples, seed: mixSeed(ctx.seed, j, 0x4e1) })
           : posteriorAcquisition(fantasy, utility);
-      const acq: AcquisitionFn = weightByFeasibility(base, logFeas, gp.dim, this.acquisition !== 'ucb');
+      const acq: AcquisitionFn = weightByFeasibility(base, logFeas, gp.dim);
       const res = optimizeAcquisition(acq, ctx.domain, { rawSamples: this.opts.rawSamples, restarts: this.opts.restarts, maxIter: this.opts.maxIter, seed: mixSeed(ctx.seed, j, 0xac9) });
       return res ? { point: this.decode(res.x, ctx.fixed), x: res.x, value: res.value } : null;
     };
@@ -249,7 +255,7 @@ export class BayesPlanner extends BasePlanner {
           for (let r = 0; r < post.refs.length; r++) s += post.refCov![r * C + i] ** 2;
           v = Math.log(s / (post.variance[i] + noise) / post.refs.length + 1e-300);
         } else v = utility(post.mean[i], sd).value;
-        if (feasPost && this.acquisition !== 'ucb') v += logProbit(feasPost.mean[i], feasPost.variance[i]);
+        if (feasPost) v += logProbit(feasPost.mean[i], feasPost.variance[i]);
         if (v > bestV || (v === bestV && i < bestI)) {
           bestV = v;
           bestI = i;

@@ -154,7 +154,7 @@ export class MultiObjectivePlanner extends BasePlanner {
     const allowed = this.candidates ? this.allowedCandidates(ctx) : null;
     for (let j = 0; j < k; j++) {
       const utility = this.inOwnScale(this.utility(front, ref, rng, mixSeed(ctx.seed, j, 0x3c)));
-      const acq: AcquisitionFn = weightByFeasibility(multiPosteriorAcquisition(fantasies, utility), logFeas, gps[0].dim, true);
+      const acq: AcquisitionFn = weightByFeasibility(multiPosteriorAcquisition(fantasies, utility), logFeas, gps[0].dim);
       let choice: { point: Point; x: Float64Array; value: number } | null = null;
       if (allowed && this.candidates) {
         const set = this.candidates;
