@@ -20,6 +20,7 @@ function sample(type: ControlType): Record<string, unknown> {
     abort: { campaignId, reason: 'test' }, estop: {}, resetEstop: { reason: 'test' },
     approve: { campaignId, experimentId: 'x' }, reject: { campaignId, experimentId: 'x', reason: 'test' },
     inject: { campaignId, params: {} }, exclude: { campaignId, experimentId: 'x', reason: 'test' },
+    resolveUnknown: { campaignId, experimentId: 'x', decision: 'failed', reason: 'test' },
     updateCampaign: { campaignId, yaml: 'name: x', reason: 'test' }, startCampaign: { campaignId },
     takeLease: { instrumentId: 'none' }, releaseLease: { instrumentId: 'none' },
     manual: { instrumentId: 'none', action: 'approach' }, clearProblem: { instrumentId: 'none', problem: 'drift', reason: 'test' },
