@@ -44,6 +44,20 @@ const stepSchema = z
   })
   .strict();
 
+/** Locations on an overview image, each described by features of its neighbourhood. */
+const candidatesSchema = z
+  .object({
+    from: z.object({ step: z.string(), channel: z.string().describe('image channel, e.g. pfmPhase') }).strict(),
+    grid: z.number().int().min(2).max(256).describe('grid x grid locations over the image'),
+    patchPx: z.number().int().min(1).max(64).default(4).describe('half-width of the neighbourhood, in pixels'),
+    features: z
+      .array(z.enum(['xNm', 'yNm', 'domain_up_fraction', 'wall_distance_nm', 'amplitude_mean', 'height_sd', 'phase_sd']))
+      .min(1)
+      .describe('what the model sees of each location: structure descriptors, or xNm/yNm for a spatial-only model'),
+    parameters: z.object({ x: z.string(), y: z.string() }).strict().default({ x: 'xNm', y: 'yNm' }).describe('the campaign parameters that receive the location'),
+  })
+  .strict();
+
 export const campaignSchema = z
   .object({
     name: z.string().min(1),
@@ -83,9 +97,11 @@ export const campaignSchema = z
       .strict()
       .default({ mode: 'auto' }),
     safety: z.record(z.string(), envelopeSchema).default({}).describe('per instrument id: limits tighter than the lab envelope'),
+    setup: z.array(stepSchema).default([]).describe('steps run once before the first experiment (make a sample, take an overview)'),
+    candidates: candidatesSchema.optional().describe('choose experiments among locations of a setup image instead of a continuous space'),
     workflow: z.array(stepSchema).min(1),
   })
-  .strict()  ;
+  .strict();
 
 type Raw = Record<string, unknown>;
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -120,7 +136,20 @@ export function campaignSemanticIssues(data: unknown): SemanticIssue[] {
       if (!parameterNames.has(key)) issues.push({ path: ['constraints', i, 'coefficients', key], message: `unknown parameter '${key}'` });
     }
   });
-  const stepIds: string[] = [];
+  const setupIds: string[] = [];
+  asArray(campaign.setup).forEach((raw, i) => {
+    const step = asObject(raw);
+    for (const ref of templateRefs(step.params)) {
+      if (ref.expr.startsWith('params.')) issues.push({ path: ['setup', i, 'params', ...ref.path], message: `\${${ref.expr}}: setup runs before any experiment; it has no params` });
+    }
+    if (typeof step.id === 'string') setupIds.push(step.id);
+  });
+  const from = asObject(asObject(campaign.candidates).from).step;
+  if (typeof from === 'string' && !setupIds.includes(from)) {
+    issues.push({ path: ['candidates', 'from', 'step'], message: `no setup step '${from}' (setup: ${setupIds.join(', ') || 'none'})` });
+  }
+  // Workflow templates may refer to setup steps, which ran before every experiment.
+  const stepIds: string[] = [...setupIds];
   asArray(campaign.workflow).forEach((raw, i) => {
     const step = asObject(raw);
     const id = typeof step.id === 'string' ? step.id : undefined;

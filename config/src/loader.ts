@@ -56,11 +56,13 @@ export function validateFiles(files: string[], lab?: LabConfig): ConfigIssue[] {
 function crossCheck(source: YamlSource, campaign: CampaignConfig, lab: LabConfig): ConfigIssue[] {
   const ids = lab.instruments.map((i) => i.id);
   const issues: ConfigIssue[] = [];
-  campaign.workflow.forEach((step, index) => {
-    if (!ids.includes(step.instrument)) {
-      issues.push(source.locate(['workflow', index, 'instrument'], `no instrument '${step.instrument}' in the lab (has: ${ids.join(', ')})`));
-    }
-  });
+  for (const section of ['setup', 'workflow'] as const) {
+    campaign[section].forEach((step, index) => {
+      if (!ids.includes(step.instrument)) {
+        issues.push(source.locate([section, index, 'instrument'], `no instrument '${step.instrument}' in the lab (has: ${ids.join(', ')})`));
+      }
+    });
+  }
   for (const id of Object.keys(campaign.safety)) {
     if (!ids.includes(id)) issues.push(source.locate(['safety', id], `no instrument '${id}' in the lab`));
   }

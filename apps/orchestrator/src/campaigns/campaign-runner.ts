@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { CampaignConfig } from '@lab/config';
-import type { Observation, Point, Proposal, SteerablePlanner } from '@lab/planners';
+import type { Candidate, Observation, Point, Proposal, SteerablePlanner } from '@lab/planners';
 import type { Repository } from 'typeorm';
 import { CampaignEntity, type CampaignStatus, ExperimentEntity } from '../persistence/entities';
 import type { LabRuntime } from '../runtime/lab-runtime';
 import { ApprovalGate, type Decision } from './approval-gate';
+import { candidatesFromImages } from './candidates';
 import { plannerConfigOf } from './planner-config';
 import { CampaignAborted, RunControl } from './run-control';
 import { ExperimentFailed, WorkflowExecutor } from './workflow-executor';
@@ -29,7 +30,7 @@ export interface RunProgress {
 const MAX_CONSECUTIVE_ERRORS = 3;
 
 /** The next experiment to run and who chose it. */
-interface Candidate {
+interface NextExperiment {
   proposal: Proposal;
   proposedBy: string;
 }
@@ -46,10 +47,14 @@ export class CampaignRunner {
   private readonly campaigns: Repository<CampaignEntity>;
   private readonly experiments: Repository<ExperimentEntity>;
   private readonly executor: WorkflowExecutor;
-  private readonly injected: Candidate[] = [];
+  private readonly injected: NextExperiment[] = [];
   /** Experiments a crash left unfinished: they run again (same keys) before anything new. */
   private unfinished: ExperimentEntity[] = [];
   private unknownWaiters: (() => void)[] = [];
+  /** What the setup steps gave, for the workflow's templates. */
+  private setupOutputs: Record<string, Record<string, unknown>> = {};
+  /** Locations from the overview image, when the campaign chooses among them. */
+  private candidates?: Candidate[];
   private best: CampaignSummary['best'] = null;
   private sinceImprovement = 0;
   private consecutiveErrors = 0;
@@ -99,7 +104,7 @@ export class CampaignRunner {
 
   /** A new config version (bounds, constraints, objectives): the model is kept, the space changes. */
   applyConfig(config: CampaignConfig): void {
-    this.planner.updateSpace(plannerConfigOf(config, this.campaign.seed).space);
+    this.planner.updateSpace({ ...plannerConfigOf(config, this.campaign.seed).space, candidates: this.candidates });
     this.config = config;
   }
 
@@ -110,6 +115,7 @@ export class CampaignRunner {
     let status: CampaignStatus = 'completed';
     let reason = 'budget reached';
     try {
+      await this.runSetup();
       const queue: Proposal[] = [];
       while (true) {
         const stop = this.stoppingReason(counted, startedAtMs);
@@ -162,7 +168,7 @@ export class CampaignRunner {
     };
   }
 
-  private nextCandidate(queue: Proposal[], counted: number): Candidate {
+  private nextCandidate(queue: Proposal[], counted: number): NextExperiment {
     const manual = this.injected.shift();
     if (manual) return manual;
     if (queue.length === 0) {
@@ -184,6 +190,20 @@ export class CampaignRunner {
       this.track(row);
     }
     return { nextIndex: rows.length === 0 ? 0 : rows[rows.length - 1].index + 1, counted: rows.filter((r) => r.status !== 'rejected').length };
+  }
+
+  /** The setup steps, once; with a candidate grid, the planner then chooses among its locations. */
+  private async runSetup(): Promise<void> {
+    if (this.config.setup.length === 0) return;
+    const row = this.experiments.create({ id: `setup-${this.id}`, campaignId: this.id, index: -1, sampleId: `${this.id.slice(0, 8)}-setup`, params: {} });
+    const results = await this.executor.runSetup(row, this.config);
+    this.setupOutputs = Object.fromEntries([...results].map(([stepId, r]) => [stepId, r.outputs]));
+    const spec = this.config.candidates;
+    if (!spec) return;
+    const candidates = candidatesFromImages(results.get(spec.from.step)?.frames ?? [], spec);
+    this.candidates = candidates;
+    this.planner.updateSpace({ ...plannerConfigOf(this.config, this.campaign.seed).space, candidates });
+    this.runtime.events.publish('alert', { level: 'info', message: `${candidates.length} candidate locations from ${spec.from.step}, described by ${spec.features.join(', ')}` }, this.id);
   }
 
   /** An experiment a crash interrupted: approve it if it was still waiting, then run it (its steps replay). */
@@ -212,7 +232,7 @@ export class CampaignRunner {
   }
 
   /** Propose (again after each rejection), run, tell; returns the index for the next proposal. */
-  private async runExperiment(index: number, candidate: Candidate, pending: Point[]): Promise<number> {
+  private async runExperiment(index: number, candidate: NextExperiment, pending: Point[]): Promise<number> {
     let row = await this.propose(index, candidate);
     const rejected: Point[] = [];
     while ((await this.approve(row)).kind !== 'approve') {
@@ -230,7 +250,7 @@ export class CampaignRunner {
     await this.experiments.update(row.id, { status: row.status, startedAtMs: row.startedAtMs });
     this.runtime.events.publish('experiment.started', { id: row.id, index }, this.id);
     try {
-      row.objectives = await this.executor.run(row, this.config);
+      row.objectives = await this.executor.run(row, this.config, this.setupOutputs);
       await this.finishExperiment(row, 'succeeded', null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -257,7 +277,7 @@ export class CampaignRunner {
   }
 
   /** Record the proposal, with what the model predicted and why, before anything runs. */
-  private async propose(index: number, { proposal, proposedBy }: Candidate): Promise<ExperimentEntity> {
+  private async propose(index: number, { proposal, proposedBy }: NextExperiment): Promise<ExperimentEntity> {
     const row = this.experiments.create({
       id: randomUUID(),
       campaignId: this.id,
@@ -310,7 +330,7 @@ export class CampaignRunner {
   }
 
   /** After a rejection: a new proposal that steers away from the rejected points (told as pending). */
-  private replacement(avoid: Point[]): Candidate {
+  private replacement(avoid: Point[]): NextExperiment {
     const manual = this.injected.shift();
     if (manual) return manual;
     const [proposal] = this.planner.ask(1, { pending: avoid });

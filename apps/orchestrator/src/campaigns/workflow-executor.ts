@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { CampaignConfig, ObjectiveConfig, WorkflowStep } from '@lab/config';
-import { type CommandResult, encodeDataFrame } from '@lab/drivers';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type CommandResult, type DataFrame, decodeDataFrame, encodeDataFrame } from '@lab/drivers';
 import type { Instrument } from '@lab/instruments';
 import type { Repository } from 'typeorm';
 import { CommandLogEntity, type ExperimentEntity, MeasurementEntity, type StoredFile } from '../persistence/entities';
@@ -42,9 +44,31 @@ export class WorkflowExecutor {
     this.commands = runtime.db.getRepository(CommandLogEntity);
   }
 
+  /**
+   * Run the campaign's setup steps once (a sample, an overview image); after a restart, what was
+   * stored is read back instead of measured again. Returns each step's outputs and data.
+   */
+  async runSetup(row: ExperimentEntity, config: CampaignConfig): Promise<Map<string, { outputs: Record<string, unknown>; frames: DataFrame[] }>> {
+    const done = new Map<string, { outputs: Record<string, unknown>; frames: DataFrame[] }>();
+    const scope: TemplateScope = { params: {}, experiment: { id: row.id, sampleId: row.sampleId, index: row.index }, steps: {} };
+    for (const step of config.setup) {
+      const stored = await this.measurements.findOneBy({ experimentId: row.id, stepId: step.id });
+      if (stored) {
+        const frames = await Promise.all(stored.files.map(async (f) => decodeDataFrame(await readFile(join(this.runtime.blobs.root, f.path)))));
+        done.set(step.id, { outputs: stored.outputs, frames });
+      } else {
+        const result = await this.runStep(row, step, scope, config);
+        await this.storeMeasurement(row, step, result, true);
+        done.set(step.id, { outputs: result.outputs ?? {}, frames: result.data });
+      }
+      scope.steps[step.id] = done.get(step.id)?.outputs ?? {};
+    }
+    return done;
+  }
+
   /** Run every step; returns the objective values. */
-  async run(row: ExperimentEntity, config: CampaignConfig): Promise<Record<string, number>> {
-    const scope: TemplateScope = { params: row.params, experiment: { id: row.id, sampleId: row.sampleId, index: row.index }, steps: {} };
+  async run(row: ExperimentEntity, config: CampaignConfig, setupOutputs: Record<string, Record<string, unknown>> = {}): Promise<Record<string, number>> {
+    const scope: TemplateScope = { params: row.params, experiment: { id: row.id, sampleId: row.sampleId, index: row.index }, steps: { ...setupOutputs } };
     for (const step of config.workflow) {
       const result = await this.runStep(row, step, scope, config);
       const features = await this.storeMeasurement(row, step, result);
@@ -121,9 +145,9 @@ export class WorkflowExecutor {
     });
   }
 
-  private async storeMeasurement(row: ExperimentEntity, step: WorkflowStep, result: CommandResult): Promise<Record<string, number>> {
+  private async storeMeasurement(row: ExperimentEntity, step: WorkflowStep, result: CommandResult, always = false): Promise<Record<string, number>> {
     const features = computeFeatures(result.data);
-    if (result.data.length === 0 && !result.outputs) return features;
+    if (result.data.length === 0 && !result.outputs && !always) return features;
     // A step replayed after a restart was stored before the crash: keep the first record.
     if (await this.measurements.existsBy({ experimentId: row.id, stepId: step.id })) return features;
     const files: StoredFile[] = [];
