@@ -22,6 +22,11 @@ export interface CommandLatency {
   failures: number;
   /** CPU time of this process per command: link, broker (when embedded) and twin together. */
   cpuMsPerCommand: number;
+  /**
+   * Acks slower than the threshold, with the wall and the CPU time this process spent meanwhile:
+   * a wall time far above the CPU time means the process was waiting for a CPU, not working.
+   */
+  slowAcks: { overMs: number; count: number; meanWallMs: number; meanCpuMs: number };
 }
 
 /** Commands before measuring: connection set-up, JIT compilation and first allocations. */
@@ -32,19 +37,23 @@ const WARM_UP = 100;
  * each from the moment it is handed to the link until its ack and its result arrive. `setBias`
  * is the smallest real motion command: ack, one progress message, result.
  */
-export async function measureCommandLatency(link: InstrumentLink, n: number): Promise<CommandLatency> {
+export async function measureCommandLatency(link: InstrumentLink, n: number, slowAckMs: number): Promise<CommandLatency> {
   const ackMs: number[] = [];
   const resultMs: number[] = [];
+  const slow: { wallMs: number; cpuMs: number }[] = [];
   let failures = 0;
   let cpuAtStart = process.cpuUsage();
   for (let i = 0; i < WARM_UP + n; i++) {
     if (i === WARM_UP) cpuAtStart = process.cpuUsage();
+    const cpuAtSend = process.cpuUsage();
     const startedAt = performance.now();
     const handle = link.send(setBias(i));
     let ackedAt = NaN;
+    let ackCpu = cpuAtSend;
     try {
       await handle.accepted;
       ackedAt = performance.now();
+      ackCpu = process.cpuUsage(cpuAtSend);
       const result = await handle.result;
       if (result.status !== 'succeeded') failures++;
     } catch {
@@ -54,10 +63,18 @@ export async function measureCommandLatency(link: InstrumentLink, n: number): Pr
     if (i < WARM_UP) continue;
     ackMs.push(ackedAt - startedAt);
     resultMs.push(performance.now() - startedAt);
+    if (ackedAt - startedAt > slowAckMs) slow.push({ wallMs: ackedAt - startedAt, cpuMs: (ackCpu.user + ackCpu.system) / 1000 });
   }
   const cpu = process.cpuUsage(cpuAtStart);
-  const cpuMsPerCommand = Math.round(((cpu.user + cpu.system) / 1000 / n) * 1000) / 1000;
-  return { ack: summarize(ackMs), result: summarize(resultMs), failures, cpuMsPerCommand };
+  const cpuMsPerCommand = round((cpu.user + cpu.system) / 1000 / n);
+  const mean = (values: number[]): number => (values.length ? round(values.reduce((sum, x) => sum + x, 0) / values.length) : 0);
+  return {
+    ack: summarize(ackMs),
+    result: summarize(resultMs),
+    failures,
+    cpuMsPerCommand,
+    slowAcks: { overMs: slowAckMs, count: slow.length, meanWallMs: mean(slow.map((s) => s.wallMs)), meanCpuMs: mean(slow.map((s) => s.cpuMs)) },
+  };
 }
 
 function setBias(i: number): Command {
@@ -76,8 +93,9 @@ function setBias(i: number): Command {
   };
 }
 
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
 export function summarize(valuesMs: number[]): LatencySummary {
-  const round = (x: number): number => Math.round(x * 1000) / 1000;
   return {
     n: valuesMs.length,
     p50Ms: round(quantile(valuesMs, 0.5)),

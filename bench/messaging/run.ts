@@ -83,7 +83,7 @@ export async function runMessagingBench(options: MessagingBenchOptions): Promise
 
 async function benchOne(rig: Rig, commands: number, telemetryMessages: number, log: (line: string) => void): Promise<TransportResult> {
   log(`${rig.transport}: ${commands} commands`);
-  const latency = await measureCommandLatency(rig.link, commands);
+  const latency = await measureCommandLatency(rig.link, commands, ACK_P99_TARGET_MS);
   log(`${rig.transport}: ${telemetryMessages} status and progress messages`);
   const telemetry = await measureTelemetry(rig, telemetryMessages);
   return { transport: rig.transport, latency, telemetry, meetsAckTarget: latency.ack.p99Ms <= ACK_P99_TARGET_MS };
@@ -93,8 +93,8 @@ async function benchOne(rig: Rig, commands: number, telemetryMessages: number, l
 export function renderTables(results: TransportResult[], baseline: LatencySummary): string {
   const ms = (x: number): string => x.toFixed(2);
   const latency = table(
-    ['transport', 'n', 'ack p50 ms', 'ack p95 ms', 'ack p99 ms', 'result p50 ms', 'result p95 ms', 'result p99 ms', 'CPU ms/cmd', 'failures', `ack p99 <= ${ACK_P99_TARGET_MS} ms`],
-    results.map(({ transport, latency: { ack, result, failures, cpuMsPerCommand }, meetsAckTarget }) => [
+    ['transport', 'n', 'ack p50 ms', 'ack p95 ms', 'ack p99 ms', 'result p50 ms', 'result p95 ms', 'result p99 ms', 'CPU ms/cmd', `acks > ${ACK_P99_TARGET_MS} ms: wall / CPU ms`, 'failures', `ack p99 <= ${ACK_P99_TARGET_MS} ms`],
+    results.map(({ transport, latency: { ack, result, failures, cpuMsPerCommand, slowAcks }, meetsAckTarget }) => [
       transport,
       String(ack.n),
       ms(ack.p50Ms),
@@ -104,6 +104,7 @@ export function renderTables(results: TransportResult[], baseline: LatencySummar
       ms(result.p95Ms),
       ms(result.p99Ms),
       ms(cpuMsPerCommand),
+      slowAcks.count ? `${slowAcks.count}: ${ms(slowAcks.meanWallMs)} / ${ms(slowAcks.meanCpuMs)}` : '0',
       String(failures),
       meetsAckTarget ? 'yes' : 'NO',
     ]),

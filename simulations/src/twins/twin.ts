@@ -263,8 +263,9 @@ export abstract class Twin {
     }
     if (this.running === execution) this.running = undefined;
     this.book.finish(execution, outcome);
-    await this.send({ type: 'result', msg: { v: 1, cmdId: command.cmdId, ...outcome } });
+    // Status first: whoever acts on the result already sees the state the command left behind.
     if (action.exclusive) this.publishStatus();
+    await this.send({ type: 'result', msg: { v: 1, cmdId: command.cmdId, ...outcome } });
   }
 
   /** A repeated idempotency key: never run again; answer with the first command's result under the new cmdId. */

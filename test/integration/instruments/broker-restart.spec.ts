@@ -1,9 +1,8 @@
 import type { CommandHandle } from '@lab/drivers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CommandLog, openCommandLog } from './support/command-log';
-import { IDS, type InstrumentRig, startRig, viewWhere } from './support/rig';
+import { IDS, type InstrumentRig, RECIPE, startRig, viewWhere } from './support/rig';
 
-const recipe = { fractions: { A: 0.55, B: 0.3, C: 0.15 }, annealTempC: 720, annealTimeMin: 60 };
 
 describe('a broker restart while commands are in flight (facades over MqttBus, twins)', () => {
   let rig: InstrumentRig;
@@ -25,7 +24,7 @@ describe('a broker restart while commands are in flight (facades over MqttBus, t
     for (const id of IDS) rig.lab.twin(id).setFaults({ stuck: true });
     const opts = { issuedBy: 'test:broker-restart' };
     const handles: CommandHandle[] = [
-      await rig.robot.synthesize('s-restart', recipe, opts),
+      await rig.robot.synthesize('s-restart', RECIPE, opts),
       await rig.afm.setBias(2.5, opts),
       await rig.stem.park({ xNm: 300, yNm: 400 }, opts),
     ];

@@ -1,7 +1,7 @@
 import type { CommandResult, Progress } from '@lab/drivers';
 import { catalogFor, type Instrument, type InstrumentView } from '@lab/instruments';
 import { expect } from 'vitest';
-import { type InstrumentId, type InstrumentRig, KINDS, viewWhere } from './rig';
+import { type InstrumentId, type InstrumentRig, KINDS, RECIPE, viewWhere } from './rig';
 
 /** What came back for one command. */
 export interface Outcome {
@@ -28,13 +28,16 @@ export interface ActionRow {
   run?: (instrument: Instrument, rig: InstrumentRig) => Promise<void>;
 }
 
-const recipe = { fractions: { A: 0.55, B: 0.3, C: 0.15 }, annealTempC: 720, annealTimeMin: 60 };
+/** The instrument reports these telemetry values (a status follows every change). */
 const telemetry = (fields: Record<string, unknown>) => (_: Outcome, instrument: Instrument) =>
   viewWhere(instrument, (v) => Object.entries(fields).every(([key, value]) => v.telemetry[key] === value));
-const spectrum = (rows: string[], points: number) => ({ result }: Outcome) => {
+
+/** One spectrum frame with these rows (and this many points, when the action sets it). */
+const spectrum = (rows: string[], points?: number) => ({ result }: Outcome) => {
   expect(result.data).toHaveLength(1);
-  expect(result.data[0].header).toMatchObject({ kind: 'spectrum', shape: [2, points], rows });
-  expect(result.data[0].values).toHaveLength(2 * points);
+  const { header, values } = result.data[0];
+  expect(header).toMatchObject({ kind: 'spectrum', rows, shape: [2, points ?? header.shape[1]] });
+  expect(values).toHaveLength(2 * header.shape[1]);
 };
 
 export async function execute(instrument: Instrument, action: string, params: Record<string, unknown>): Promise<Outcome> {
@@ -93,7 +96,7 @@ function controlRows(hold: { action: string; params: Record<string, unknown> }, 
 const robotRows: ActionRow[] = [
   {
     action: 'synthesize',
-    params: { sampleId: 's-table', recipe },
+    params: { sampleId: 's-table', recipe: RECIPE },
     check: ({ result, progress }) => {
       expect(result.outputs).toEqual({ sampleId: 's-table', outcome: 'ok' });
       expect([...new Set(progress.map((p) => p.step))]).toEqual(['dispense', 'mix', 'anneal', 'cool']);
@@ -109,10 +112,14 @@ const robotRows: ActionRow[] = [
 
 const spmPoint = { xNm: 1000, yNm: 1200 };
 const spmRows: ActionRow[] = [
-  { action: 'approach', check: async (outcome, afm) => {
-    expect(outcome.result.outputs?.zPiezoNm).toBeGreaterThan(0);
-    await telemetry({ tipEngaged: true, sampleId: 's-table' })(outcome, afm);
-  } },
+  {
+    action: 'approach',
+    check: async (outcome, afm) => {
+      expect(outcome.result.outputs?.zPiezoNm).toBeGreaterThan(0);
+      // On the sample the robot handed over.
+      await telemetry({ tipEngaged: true, sampleId: 's-table' })(outcome, afm);
+    },
+  },
   { action: 'moveTip', params: spmPoint, check: telemetry({ tipXNm: 1000, tipYNm: 1200 }) },
   { action: 'setBias', params: { biasV: 1.5 }, check: telemetry({ biasV: 1.5 }) },
   {
@@ -148,7 +155,7 @@ const stemRows: ActionRow[] = [
     action: 'eels',
     params: { xNm: 1000, yNm: 1000, dwellMs: 5 },
     check: (outcome) => {
-      spectrum(['energyLossEv', 'counts'], outcome.result.data[0]?.header.shape[1] ?? -1)(outcome);
+      spectrum(['energyLossEv', 'counts'])(outcome);
       expect(outcome.result.outputs?.doseEPerA2).toBeGreaterThan(0);
     },
   },
@@ -165,7 +172,7 @@ const stemRows: ActionRow[] = [
 
 /** Every action of every catalogue, per instrument, in the order they run. */
 export const ACTION_TABLE: Record<InstrumentId, ActionRow[]> = {
-  robot: [...robotRows, ...controlRows({ action: 'synthesize', params: { sampleId: 's-never', recipe } }, 'synthesize')],
+  robot: [...robotRows, ...controlRows({ action: 'synthesize', params: { sampleId: 's-never', recipe: RECIPE } }, 'synthesize')],
   afm: [...spmRows, ...controlRows({ action: 'withdraw', params: {} }, 'approach')],
   stem: [...stemRows, ...controlRows({ action: 'park', params: { xNm: 10, yNm: 10 } }, 'loadSample')],
 };

@@ -7,6 +7,9 @@ import { TestBroker } from '../../../support/broker';
 export type Transport = 'mqtt' | 'serial';
 export type InstrumentId = 'robot' | 'afm' | 'stem';
 
+/** A recipe the robot twin turns into a good ferroelectric film. */
+export const RECIPE = { fractions: { A: 0.55, B: 0.3, C: 0.15 }, annealTempC: 720, annealTimeMin: 60 };
+
 /** Twin clock: a 60 min anneal takes 36 ms, so every action runs its real phases quickly. */
 export const TIME_SCALE = 1e-5;
 
