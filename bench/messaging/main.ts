@@ -7,10 +7,7 @@ runMessagingBench({
   json: args.includes('--json'),
   quick: args.includes('--quick'),
   outFile: resolve(process.cwd(), 'bench/results/messaging.json'),
-}).then(
-  () => process.exit(0),
-  (error: Error) => {
-    process.stderr.write(`messaging bench failed: ${error.stack ?? error.message}\n`);
-    process.exit(1);
-  },
-);
+}).catch((error: Error) => {
+  process.stderr.write(`messaging bench failed: ${error.stack ?? error.message}\n`);
+  process.exitCode = 1;
+});

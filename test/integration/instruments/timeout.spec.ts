@@ -10,7 +10,7 @@ describe.each(['mqtt', 'serial'] as const)('an instrument that stops answering m
   beforeAll(async () => {
     log = await openCommandLog();
     // A short deadline margin keeps the test quick; the deadline is still the command's own.
-    rig = await startRig(transport, { journal: log.journal, deadlineMarginS: 0.5 });
+    rig = await startRig(transport, { journal: log.journal, deadlineMarginS: 1.5 });
   });
   afterAll(async () => {
     await rig.close();

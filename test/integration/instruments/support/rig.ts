@@ -41,43 +41,60 @@ export const IDS = Object.keys(KINDS) as InstrumentId[];
 /** No random tip changes: a `tip_changed` problem would block the measurements that follow. */
 const WORLD = { spm: { tipChangeProbability: 0 } };
 
+/** What a transport set-up hands back: the twins, the orchestrator's links to them, and the broker if any. */
+interface Wired {
+  lab: SimulatedLab;
+  links: Record<InstrumentId, InstrumentLink>;
+  broker?: TestBroker;
+}
+
+type Twins = (transport: (id: InstrumentId) => TwinSpec['transport'], brokerUrl?: string) => Promise<SimulatedLab>;
+/** Things to stop, in reverse order of start. */
+type Stops = (() => Promise<void>)[];
+
+async function overMqtt(startTwins: Twins, stops: Stops): Promise<Wired> {
+  const broker = await new TestBroker().start();
+  stops.push(() => broker.stop());
+  const lab = await startTwins(() => ({ type: 'mqtt' }), broker.url);
+  stops.push(() => lab.stop());
+  // Short reconnect delays: a broker restart is part of the tests.
+  const bus = await MqttBus.connect({ url: broker.url, clientId: `rig-${process.pid}-${Date.now()}`, reconnectMs: 50, maxReconnectMs: 200 });
+  stops.push(() => bus.close());
+  return { lab, broker, links: { robot: bus.link('robot'), afm: bus.link('afm'), stem: bus.link('stem') } };
+}
+
+async function overSerial(startTwins: Twins, stops: Stops): Promise<Wired> {
+  const pairs = {} as Record<InstrumentId, PtyPair>;
+  for (const id of IDS) {
+    const pair = await startPtyPair(id);
+    pairs[id] = pair;
+    stops.push(() => pair.stop());
+  }
+  const lab = await startTwins((id) => ({ type: 'serial', path: pairs[id].devicePath }));
+  stops.push(() => lab.stop());
+  const link = (id: InstrumentId): SerialLink => {
+    const serial = new SerialLink({ instrumentId: id, path: pairs[id].hostPath, reconnect: { initialMs: 50, maxMs: 400 } });
+    stops.push(() => serial.close());
+    return serial;
+  };
+  return { lab, links: { robot: link('robot'), afm: link('afm'), stem: link('stem') } };
+}
+
 export async function startRig(transport: Transport, options: RigOptions = {}): Promise<InstrumentRig> {
-  const twin = (id: InstrumentId, wire: TwinSpec['transport']): TwinSpec => ({ id, kind: KINDS[id], transport: wire, envelope: options.twinEnvelopes?.[id] });
-  const stops: (() => Promise<void>)[] = [];
+  const stops: Stops = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.splice(0).reverse()) await stop();
   };
+  const startTwins: Twins = (wire, brokerUrl) =>
+    startSimulatedLab({
+      brokerUrl,
+      seed: 3,
+      timeScale: TIME_SCALE,
+      world: WORLD,
+      instruments: IDS.map((id) => ({ id, kind: KINDS[id], transport: wire(id), envelope: options.twinEnvelopes?.[id] })),
+    });
   try {
-    let links: Record<InstrumentId, InstrumentLink>;
-    let lab: SimulatedLab;
-    let broker: TestBroker | undefined;
-    if (transport === 'mqtt') {
-      const started = await new TestBroker().start();
-      broker = started;
-      stops.push(() => started.stop());
-      lab = await startSimulatedLab({ brokerUrl: started.url, seed: 3, timeScale: TIME_SCALE, world: WORLD, instruments: IDS.map((id) => twin(id, { type: 'mqtt' })) });
-      stops.push(() => lab.stop());
-      // Short reconnect delays: a broker restart is part of the tests.
-      const bus = await MqttBus.connect({ url: started.url, clientId: `rig-${process.pid}-${Date.now()}`, reconnectMs: 50, maxReconnectMs: 200 });
-      stops.push(() => bus.close());
-      links = { robot: bus.link('robot'), afm: bus.link('afm'), stem: bus.link('stem') };
-    } else {
-      const pairs: Partial<Record<InstrumentId, PtyPair>> = {};
-      for (const id of IDS) {
-        const pair = await startPtyPair(id);
-        pairs[id] = pair;
-        stops.push(() => pair.stop());
-      }
-      const path = (id: InstrumentId, end: 'devicePath' | 'hostPath'): string => (pairs[id] as PtyPair)[end];
-      lab = await startSimulatedLab({ seed: 3, timeScale: TIME_SCALE, world: WORLD, instruments: IDS.map((id) => twin(id, { type: 'serial', path: path(id, 'devicePath') })) });
-      stops.push(() => lab.stop());
-      const serial = (id: InstrumentId): SerialLink => {
-        const link = new SerialLink({ instrumentId: id, path: path(id, 'hostPath'), reconnect: { initialMs: 50, maxMs: 400 } });
-        stops.push(() => link.close());
-        return link;
-      };
-      links = { robot: serial('robot'), afm: serial('afm'), stem: serial('stem') };
-    }
+    const { lab, links, broker } = transport === 'mqtt' ? await overMqtt(startTwins, stops) : await overSerial(startTwins, stops);
     const common = (id: InstrumentId) => ({ id, link: links[id], envelope: options.envelopes?.[id] ?? {}, journal: options.journal, timeScale: TIME_SCALE, deadlineMarginS: options.deadlineMarginS });
     const instruments = { robot: new SynthesisRobot(common('robot')), afm: new Spm(common('afm')), stem: new Stem(common('stem')) };
     await Promise.all(IDS.map((id) => viewWhere(instruments[id], (v) => v.online)));
