@@ -135,6 +135,20 @@ describe('SerialLink against serial twins on real pseudo-terminals', () => {
     await run('robot', 'describe');
   });
 
+  it('resends the commands in flight once the line is back: a result sent into the dead line is not lost, nothing runs twice', async () => {
+    lab.twin('afm').setFaults({ stuck: true });
+    const handle = links.afm.send(command('setBias', { biasV: 0.5 }));
+    await handle.accepted;
+    await pairs.afm.unplug();
+    await stateOf('afm', 'disconnected');
+    // The instrument finishes while the line is down: its result goes nowhere.
+    lab.twin('afm').setFaults({ stuck: false });
+    await waitFor(() => lab.twin('afm').ledger().find((e) => e.cmdId === handle.cmdId && e.status === 'succeeded'));
+    await pairs.afm.plug();
+    await expect(handle.result).resolves.toMatchObject({ cmdId: handle.cmdId, status: 'succeeded' });
+    expect(lab.twin('afm').ledger().filter((e) => e.idempotencyKey === `k-${handle.cmdId}`)).toHaveLength(1);
+  });
+
   it('reconnects after the port vanishes and comes back', async () => {
     await pairs.afm.unplug();
     await stateOf('afm', 'disconnected');

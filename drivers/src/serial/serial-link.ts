@@ -42,7 +42,10 @@ export class SerialLink implements InstrumentLink {
   private readonly status = new ReplaySubject<StatusMsg>(1);
   private readonly state = new BehaviorSubject<LinkState>('connecting');
   private readonly pending = new Map<string, PendingCommand>();
-  private readonly queued: Buffer[] = [];
+  /** The CMD line of every command still waiting for its result. */
+  private readonly unanswered = new Map<string, Buffer>();
+  /** Commands written to the device since it was last heard; the rest go out when it is heard again. */
+  private readonly delivered = new Set<string>();
   private port?: SerialPort;
   private lines = new LineBuffer();
   private lastHeardMs = 0;
@@ -77,7 +80,11 @@ export class SerialLink implements InstrumentLink {
   }
 
   send(command: Command): CommandHandle {
-    const pending = new PendingCommand(command, this.options.ackTimeoutMs ?? 2000, (cmdId) => this.pending.delete(cmdId));
+    const pending = new PendingCommand(command, this.options.ackTimeoutMs ?? 2000, (cmdId) => {
+      this.pending.delete(cmdId);
+      this.unanswered.delete(cmdId);
+      this.delivered.delete(cmdId);
+    });
     if (this.closed) {
       pending.fail(new LinkClosedError(`serial link to ${this.instrumentId} is closed`));
       return pending;
@@ -85,7 +92,10 @@ export class SerialLink implements InstrumentLink {
     this.pending.set(command.cmdId, pending);
     const line = encodeLine(`CMD ${JSON.stringify({ ...command, v: PROTOCOL_VERSION })}`);
     this.lastCommandLine = { cmdId: command.cmdId, line, resends: 0 };
-    this.write(line);
+    this.unanswered.set(command.cmdId, line);
+    // Written only to a device that is heard: bytes written before it has its end open are lost.
+    // Until then the command waits here, and its ack deadline keeps running.
+    if (this.state.value === 'connected') this.deliver(command.cmdId, line);
     return pending;
   }
 
@@ -119,8 +129,7 @@ export class SerialLink implements InstrumentLink {
     port.on('data', (chunk: Buffer) => this.lines.push(chunk).forEach((line) => this.onLine(line)));
     port.on('error', (error) => this.warn(`serial error: ${error.message}`));
     port.on('close', () => this.port === port && this.lineLost('port closed'));
-    // Commands sent while the line was down go out now; their ack deadlines kept running meanwhile.
-    for (const line of this.queued.splice(0)) port.write(line);
+    // The device answers the probe as soon as it listens; commands go out once it is heard.
     port.write(encodeLine('*IDN?'));
   }
 
@@ -132,6 +141,9 @@ export class SerialLink implements InstrumentLink {
     this.port = undefined;
     if (port?.isOpen) port.close(() => undefined);
     this.state.next('disconnected');
+    // Commands in flight go out again once the device is heard: a result it sent into the dead line
+    // is lost, and their idempotency keys make it answer with the first result rather than run twice.
+    this.delivered.clear();
     this.status.next(offlineStatus(this.instrumentId, why));
     this.scheduleReopen();
   }
@@ -151,6 +163,7 @@ export class SerialLink implements InstrumentLink {
     if (this.state.value !== 'connected') {
       this.state.next('connected');
       this.retryMs = this.options.reconnect?.initialMs ?? 250;
+      for (const [cmdId, pendingLine] of this.unanswered) if (!this.delivered.has(cmdId)) this.deliver(cmdId, pendingLine);
     }
     try {
       this.dispatch(decoded.keyword, decoded.rest);
@@ -205,9 +218,14 @@ export class SerialLink implements InstrumentLink {
     this.write(encodeLine(`NAK ${reason}`));
   }
 
+  private deliver(cmdId: string, line: Buffer): void {
+    this.delivered.add(cmdId);
+    this.write(line);
+  }
+
+  /** Lines for a closed port are dropped: commands are resent when the device is heard again, probes and NAKs mean nothing on a dead line. */
   private write(line: Buffer): void {
     if (this.port?.isOpen) this.port.write(line);
-    else this.queued.push(line);
   }
 
   private warn(message: string): void {
