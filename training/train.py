@@ -42,7 +42,7 @@ TASKS = {
         "normalization": {"kind": "fixed", "mean": 90.0, "std": 90.0},
         "rotate": True,
         "source": "PFM phase channel in degrees",
-        "steps": 600,
+        "steps": 800,
         "pixel_size_nm": None,
     },
 }

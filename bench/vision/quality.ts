@@ -14,8 +14,8 @@ export const DOSE_LEVELS = [
 
 /** PFM signal levels: the sample's ferroelectric strength sets the phase noise. */
 export const SIGNAL_LEVELS = [
-  { name: 'weak', ferroStrength: 0.02 },
-  { name: 'standard', ferroStrength: 0.2 },
+  { name: 'weak', ferroStrength: 0.01 },
+  { name: 'standard', ferroStrength: 0.1 },
   { name: 'strong', ferroStrength: 0.8 },
 ] as const;
 

@@ -117,7 +117,7 @@ function paintDisk(mask: Uint8Array, n: number, cx: number, cy: number, radius: 
   }
 }
 
-/** Random PFM conditions: domains 8 to 80 px across, weak to strong ferroelectrics. */
+/** Random PFM conditions: domains 8 to 80 px across, ferroelectric strength 0.005 to 1 (phase noise from 4 degrees to pure noise). */
 export function drawPfmConditions(seed: number, pixels: number, fixed: Partial<PfmConditions> = {}): PfmConditions {
   const random = seededRandom(seed);
   const grainSizeNm = fixed.grainSizeNm ?? logUniform(random, 20, 1500);
@@ -126,7 +126,7 @@ export function drawPfmConditions(seed: number, pixels: number, fixed: Partial<P
   return {
     pixels,
     pixelSizeNm: fixed.pixelSizeNm ?? domainNm / logUniform(random, 8, 80),
-    ferroStrength: fixed.ferroStrength ?? logUniform(random, 0.015, 1),
+    ferroStrength: fixed.ferroStrength ?? logUniform(random, 0.005, 1),
     grainSizeNm,
     structureSeed: fixed.structureSeed ?? Math.floor(random() * 2 ** 31),
     centreXNm: fixed.centreXNm ?? 1000 + random() * (rangeNm - 2000),

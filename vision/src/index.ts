@@ -3,15 +3,15 @@
  * segmentations into atoms, domains and named features, and the classical baselines. No inference
  * runtime here: the orchestrator supplies a TileBatchRunner backed by onnxruntime.
  */
-export { type GrayImage, grayImage, blankImage, meanStd, percentile, ImageShapeError } from './image/gray-image';
-export { type Normalization, normalize, normalizationMap } from './image/normalize';
+export { type GrayImage, grayImage, meanStd, percentile, ImageShapeError } from './image/gray-image';
+export { type Normalization, normalize } from './image/normalize';
 export { ImageDecodeError } from './codec/decode-error';
 export { decodeImage, sniffImageFormat } from './codec/decode-image';
 export { decodePng, encodeRgbaPng, encodeGray16Png } from './codec/png.codec';
 export { decodeTiff, encodeTiff } from './codec/tiff.codec';
 export { planTiles, readWindow, writeOwned, reflectIndex, type Tile } from './tiling/tiles';
-export { segmentTiled, windowFor, type TiledModelSpec, type TileBatchRunner } from './tiling/segment-tiled';
-export { type ClassMaps, classMaps, classMask, classCounts, frameConfidence, softmaxPlanar } from './postprocess/class-maps';
+export { segmentTiled, type TiledModelSpec, type TileBatchRunner } from './tiling/segment-tiled';
+export { type ClassMaps, classMaps, classMask, frameConfidence, softmaxPlanar } from './postprocess/class-maps';
 export { connectedComponents, componentAreas, type Components } from './postprocess/components';
 export { type Atom, atomsFromClassMaps, type AtomExtractionOptions } from './postprocess/atoms';
 export { boundaryLengthPx, domainStats, domainMasks, type DomainStats } from './postprocess/domains';

@@ -15,11 +15,6 @@ export class ImageShapeError extends Error {
   override readonly name = 'ImageShapeError';
 }
 
-/** A zero-filled image. */
-export function blankImage(width: number, height: number, pixelSizeNm?: number): GrayImage {
-  return { width, height, data: new Float32Array(width * height), ...(pixelSizeNm === undefined ? {} : { pixelSizeNm }) };
-}
-
 /** Wrap row-major values as an image, checking that the length matches the shape. */
 export function grayImage(width: number, height: number, values: ArrayLike<number>, pixelSizeNm?: number): GrayImage {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {

@@ -59,13 +59,6 @@ export function classMask(maps: ClassMaps, classIndex: number): Uint8Array {
   return mask;
 }
 
-/** Pixel count per class. */
-export function classCounts(maps: ClassMaps): number[] {
-  const counts = new Array<number>(maps.classes.length).fill(0);
-  for (let i = 0; i < maps.labels.length; i++) counts[maps.labels[i]]++;
-  return counts;
-}
-
 /**
  * How sure the model is about a frame, 0..1: the mean winning probability over the pixels that are
  * not background. Background dominates atom images and is easy, so averaging over it would hide

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSegmentation } from '../analysis/analyze';
 import { grayImage } from '../image/gray-image';
 import { atomsFromClassMaps } from './atoms';
-import { classMaps, frameConfidence } from './class-maps';
+import { classMask, classMaps, frameConfidence } from './class-maps';
 import { componentAreas, connectedComponents } from './components';
 import { boundaryLengthPx, domainStats } from './domains';
 import { atomFeatures } from './features';
@@ -47,6 +47,11 @@ describe('atoms from class maps', () => {
     0, 0, 0, 2, 2, 0,
     3, 3, 0, 0, 0, 1,
   ];
+
+  it('gives a binary mask per class', () => {
+    const maps = classMaps(oneHot(labels, 4, 0.9), classes, 6, 4);
+    expect(Array.from(classMask(maps, 3))).toEqual(labels.map((l) => (l === 3 ? 1 : 0)));
+  });
 
   it('places blobs at their sub-pixel centroids and classifies each by summed probability', () => {
     const maps = classMaps(oneHot(labels, 4, 0.9), classes, 6, 4);

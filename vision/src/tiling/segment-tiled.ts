@@ -30,7 +30,7 @@ export type TileBatchRunner = (input: Float32Array, count: number, heightPx: num
 const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
 
 /** The model's input window for a frame: the whole frame rounded up, or one tile. */
-export function windowFor(width: number, height: number, spec: TiledModelSpec): { windowW: number; windowH: number } {
+function windowFor(width: number, height: number, spec: TiledModelSpec): { windowW: number; windowH: number } {
   if (spec.fixedInputPx !== undefined) return { windowW: spec.fixedInputPx, windowH: spec.fixedInputPx };
   if (width <= spec.tilePx && height <= spec.tilePx) {
     return { windowW: roundUp(width, spec.multipleOfPx), windowH: roundUp(height, spec.multipleOfPx) };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TASK_CLASSES, type TiledModelSpec, type VisionTask } from '../../../../vision/src';
+import { TASK_CLASSES, type TiledModelSpec } from '../../../../vision/src';
 import { ModelCardError } from './vision-errors';
 
 /**
@@ -99,5 +99,3 @@ export function tiledSpecOf(card: ModelCard): TiledModelSpec {
   };
 }
 
-/** The task a card's model performs. */
-export const taskOf = (card: ModelCard): VisionTask => card.task;

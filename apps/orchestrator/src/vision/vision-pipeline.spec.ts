@@ -52,12 +52,14 @@ describe('vision pipeline on twin frames (worker threads, committed models)', ()
     expect(result.features.atom_count).toBeLessThan(1.03 * expected.atoms);
   });
 
-  it('analyses a stream of frames and reports each on results$', async () => {
+  it('analyses a stream of frames, reports each on results$, and survives an unreadable one', async () => {
     const frames = [1, 2, 3].map((seed) => stemDataFrame(seed, 128).frame);
-    const seen = firstValueFrom(pipeline.results$.pipe(take(3), toArray()));
-    const results = await firstValueFrom(pipeline.connect(from(frames), { overlay: false }).pipe(toArray()));
-    expect(results.map((r) => r.ok)).toEqual([true, true, true]);
-    expect((await seen).map((r) => r.source.dataId).sort()).toEqual(['d-1', 'd-2', 'd-3']);
+    const unreadable = { ...frames[1], header: { ...frames[1].header, dataId: 'd-bf', channel: 'bf' } };
+    const seen = firstValueFrom(pipeline.results$.pipe(take(4), toArray()));
+    const results = await firstValueFrom(pipeline.connect(from([frames[0], unreadable, frames[1], frames[2]]), { overlay: false }).pipe(toArray()));
+    expect(results.filter((r) => r.ok).map((r) => r.source.dataId).sort()).toEqual(['d-1', 'd-2', 'd-3']);
+    expect(results.find((r) => !r.ok)).toMatchObject({ source: { dataId: 'd-bf' }, error: expect.any(UnsupportedFrameError) });
+    expect((await seen).map((r) => r.source.dataId).sort()).toEqual(['d-1', 'd-2', 'd-3', 'd-bf']);
   });
 
   it('picks up TIFF files from a watched folder', async () => {

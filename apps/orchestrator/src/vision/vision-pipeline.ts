@@ -89,7 +89,16 @@ export class VisionPipeline {
    */
   connect(frames$: Observable<DataFrame>, opts: FeatureOptions = {}): Observable<FrameResult> {
     return frames$.pipe(
-      concatMap((frame) => defer(() => this.submitTracked(this.jobOfFrame(frame, { ...opts, kind: 'measurement' })))),
+      concatMap((frame) =>
+        defer(() => {
+          try {
+            return this.submitTracked(this.jobOfFrame(frame, { ...opts, kind: 'measurement' }));
+          } catch (error) {
+            // A frame the pipeline cannot read is one failed result, not the end of the stream.
+            return Promise.resolve(this.failed({ cmdId: frame.header.cmdId, dataId: frame.header.dataId }, error));
+          }
+        }),
+      ),
       mergeMap((admitted) => from(admitted.result)),
     );
   }
@@ -107,9 +116,7 @@ export class VisionPipeline {
             const image = decodeImage(await readFile(file));
             return this.submitTracked({ image, task: opts.task, options: { ...opts, kind: 'measurement' }, source, arrivedAt: performance.now() });
           } catch (error) {
-            const failed: FrameResult = { source, ok: false, error: error as Error };
-            this.results$.next(failed);
-            return { result: Promise.resolve(failed) };
+            return this.failed(source, error);
           }
         }),
       ),
@@ -132,6 +139,13 @@ export class VisionPipeline {
   private jobOfFrame(frame: DataFrame, options: FeatureOptions): Job {
     const { cmdId, dataId } = frame.header;
     return { image: imageOfFrame(frame), task: taskOfFrame(frame, options.task), options, source: { cmdId, dataId }, arrivedAt: performance.now() };
+  }
+
+  /** A frame that failed before it could be queued, reported like any other result. */
+  private failed(source: FrameSource, error: unknown): Admitted<FrameResult> {
+    const result: FrameResult = { source, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+    this.results$.next(result);
+    return { result: Promise.resolve(result) };
   }
 
   /** Admit a job; its result settles to a FrameResult (never rejects). */

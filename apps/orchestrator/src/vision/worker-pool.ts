@@ -16,19 +16,21 @@ interface Slot {
 
 /**
  * Where the worker's code is: the compiled .js next to this file in a build. When running from
- * TypeScript sources (the test runner), the worker compiles its modules on the fly with SWC, the
- * compiler the tests already use; a build never takes that path.
+ * TypeScript sources (the test runner), the worker transpiles its modules on load with the
+ * TypeScript compiler's transpileModule: plain JavaScript, because a native compiler addon (SWC)
+ * crashes the process when a second worker loads it after the first was terminated. A build never
+ * takes that path.
  */
 function workerEntry(): { script: string; evalSource: boolean } {
   const compiled = join(__dirname, 'inference.worker.js');
   if (existsSync(compiled)) return { script: compiled, evalSource: false };
   const source = join(__dirname, 'inference.worker.ts');
   const register = `
-    const { transformSync } = require('@swc/core');
+    const ts = require('typescript');
     const { readFileSync } = require('node:fs');
+    const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
     require.extensions['.ts'] = (module, filename) => {
-      const { code } = transformSync(readFileSync(filename, 'utf8'), { filename, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
-      module._compile(code, filename);
+      module._compile(ts.transpileModule(readFileSync(filename, 'utf8'), { compilerOptions: options, fileName: filename }).outputText, filename);
     };`;
   return { script: `${register}\nrequire(${JSON.stringify(source)});`, evalSource: true };
 }
