@@ -64,13 +64,13 @@ export async function aedesRig(): Promise<Rig> {
 
 export const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
 
-/** An external Mosquitto on 127.0.0.1:1883, or undefined when none answers. */
-export async function mosquittoRig(): Promise<Rig | undefined> {
-  if (!(await reachable(MOSQUITTO_URL))) return undefined;
+/** An external Mosquitto (by default on 127.0.0.1:1883), or undefined when none answers. */
+export async function mosquittoRig(url = MOSQUITTO_URL): Promise<Rig | undefined> {
+  if (!(await reachable(url))) return undefined;
   // A fixed client id: MqttBus keeps a persistent session, and a fresh id per run would leave one
   // orphaned session per run queueing QoS 1 messages on a shared broker. It is cleared at the end.
   const clientId = 'lab-bench-messaging';
-  return mqttRig('mqtt, mosquitto 127.0.0.1:1883', MOSQUITTO_URL, clientId, `bench-${process.pid}`, () => dropSession(MOSQUITTO_URL, clientId));
+  return mqttRig(`mqtt, mosquitto ${new URL(url).host}`, url, clientId, `bench-${process.pid}`, () => dropSession(url, clientId));
 }
 
 /** The serial dialect over a socat pty pair per device; pseudo-terminals ignore the baud rate. */

@@ -12,6 +12,8 @@ export interface MessagingBenchOptions {
   outFile: string;
   /** A smoke run: fewer commands and telemetry messages (not enough for a stable p99). */
   quick: boolean;
+  /** The external broker to measure besides the embedded one (default mqtt://127.0.0.1:1883; skipped when unreachable). */
+  mosquittoUrl?: string;
 }
 
 /** The target from issue 4: an ack within 5 ms for 99 % of commands on loopback. */
@@ -38,11 +40,12 @@ export async function runMessagingBench(options: MessagingBenchOptions): Promise
   const pressureAtStart = cpuPressurePercent();
   log(`baseline: ${commands} round trips over four bare loopback hops`);
   const baseline = await measureRelayBaseline(commands);
-  for (const start of [aedesRig, mosquittoRig, serialRig]) {
+  const mosquittoUrl = options.mosquittoUrl ?? MOSQUITTO_URL;
+  for (const start of [aedesRig, () => mosquittoRig(mosquittoUrl), serialRig]) {
     const rig = await start();
     if (!rig) {
-      skipped.push(`mqtt, mosquitto: nothing answers at ${MOSQUITTO_URL}`);
-      log(`skipped: no broker at ${MOSQUITTO_URL}`);
+      skipped.push(`mqtt, mosquitto: nothing answers at ${mosquittoUrl}`);
+      log(`skipped: no broker at ${mosquittoUrl}`);
       continue;
     }
     try {
