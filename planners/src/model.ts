@@ -12,6 +12,12 @@ export interface TrainingRow {
   noiseVar?: number;
 }
 
+function sameRow(a: TrainingRow, b: TrainingRow): boolean {
+  if (a.id !== b.id || a.y !== b.y || a.noiseVar !== b.noiseVar || a.x.length !== b.x.length) return false;
+  for (let d = 0; d < a.x.length; d++) if (a.x[d] !== b.x[d]) return false;
+  return true;
+}
+
 /** What must survive serialization for a restored planner to rebuild the same GP. */
 export interface SurrogateState {
   hyper: GpHyper;
@@ -44,7 +50,8 @@ export interface SurrogateOptions {
 export class Surrogate {
   state: SurrogateState | null;
   private gp: GaussianProcess | null = null;
-  private rowsInGp: { id: string; y: number }[] = [];
+  /** The rows the cached GP was built from, to detect appends vs. changes. */
+  private rowsInGp: TrainingRow[] = [];
 
   constructor(
     readonly opts: SurrogateOptions,
@@ -68,13 +75,10 @@ export class Surrogate {
   /** The posterior GP for these rows (standardized units), refitting when the schedule says so. */
   model(rows: TrainingRow[], forceRefit = false): GaussianProcess {
     const n = rows.length;
-    if (forceRefit || this.needsRefit(n)) this.refit(rows);
+    const inputsChanged = this.state !== null && this.state.hyper.logLengthscales.length !== rows[0].x.length;
+    if (forceRefit || inputsChanged || this.needsRefit(n)) this.refit(rows);
     const st = this.state!;
-    const reusable =
-      this.gp !== null &&
-      this.rowsInGp.length <= n &&
-      this.rowsInGp.every((r, i) => r.id === rows[i].id && r.y === rows[i].y) &&
-      this.gp.hyper === st.hyper;
+    const reusable = this.gp !== null && this.rowsInGp.length <= n && this.rowsInGp.every((r, i) => sameRow(r, rows[i])) && this.gp.hyper === st.hyper;
     if (reusable) {
       for (let i = this.rowsInGp.length; i < n; i++) {
         const r = rows[i];
@@ -82,7 +86,7 @@ export class Surrogate {
           this.gp = null;
           break;
         }
-        this.rowsInGp.push({ id: r.id, y: r.y });
+        this.rowsInGp.push(r);
       }
     }
     if (!reusable || this.gp === null) {
@@ -90,7 +94,7 @@ export class Surrogate {
       const X = new Float64Array(n * dim);
       rows.forEach((r, i) => X.set(r.x, i * dim));
       this.gp = GaussianProcess.fit(this.opts.kernel, st.hyper, X, rows.map((r) => this.scale(r.y)), rows.map((r) => this.noiseOf(r)), n + 16);
-      this.rowsInGp = rows.map((r) => ({ id: r.id, y: r.y }));
+      this.rowsInGp = rows.slice();
     }
     return this.gp!;
   }

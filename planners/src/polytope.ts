@@ -126,7 +126,7 @@ export class Polytope {
 }
 
 /** Solves the a x a system stored as an augmented a x (a+1) matrix; null if singular. */
-export function solveDense(M: Float64Array, a: number): number[] | null {
+function solveDense(M: Float64Array, a: number): number[] | null {
   const w = a + 1;
   for (let c = 0; c < a; c++) {
     let piv = c;

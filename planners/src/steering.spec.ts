@@ -34,6 +34,7 @@ describe('steering and options', () => {
   it('updateSpace adds a constraint mid-campaign and every later proposal satisfies it', () => {
     const planner = seeded({ kind: 'gp-ei', seed: 4, objectives: [{ name: 'y', direction: 'minimize' }], space: space2, options: fast }, 8);
     const tighter: SearchSpaceSpec = { ...space2, constraints: [{ coefficients: { x: 1, y: 1 }, op: '<=', rhs: 0.7 }] };
+    expect(() => planner.updateSpace({ parameters: [{ name: 'x', type: 'continuous', lower: 1, upper: 0 }] })).toThrow(/lower \(1\) must be below upper/);
     planner.updateSpace(tighter);
     expect(planner.config.space.constraints).toHaveLength(1);
     for (const p of planner.ask(4)) expect(constraintViolation(tighter, p.point)).toBeLessThanOrEqual(1e-9);

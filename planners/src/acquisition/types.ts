@@ -17,9 +17,3 @@ export function evaluateMany(acq: AcquisitionFn, xs: Float64Array[]): Float64Arr
 export function evaluateManyWithGrad(acq: AcquisitionFn, xs: Float64Array[], grads: Float64Array[]): Float64Array {
   return acq.valuesWithGrad ? acq.valuesWithGrad(xs, grads) : Float64Array.from(xs, (x, i) => acq.value(x, grads[i]));
 }
-
-/** What a proposal's explanation needs from the acquisition at the chosen point. */
-export interface AcquisitionParts {
-  /** Share of the acquisition due to the predicted mean (the rest is due to uncertainty). */
-  exploitShare: number;
-}

@@ -6,6 +6,7 @@ import { CommonOptions } from '../options';
 import { mixSeed } from '../rng';
 import { EncodedSpace } from '../space';
 import { AskOptions, Observation, PlannerConfig, PlannerState, Point, Proposal, SearchSpaceSpec, SteerablePlanner } from '../types';
+import { validateSpace } from '../validate';
 import { PLANNERS_VERSION } from '../version';
 
 /** Everything one ask needs besides the model. */
@@ -105,6 +106,8 @@ export abstract class BasePlanner implements SteerablePlanner {
   }
 
   updateSpace(space: SearchSpaceSpec): void {
+    const errors = validateSpace(space);
+    if (errors.length > 0) throw new Error(`invalid search space: ${errors.join('; ')}`);
     const old = this.space;
     this.cfg = { ...this.cfg, space: structuredClone(space) };
     this.space = new EncodedSpace(this.cfg.space);
