@@ -211,6 +211,13 @@ export abstract class BasePlanner implements SteerablePlanner {
     };
   }
 
+  /** k space-filling proposals continuing the design (no model yet, or a model-free kind). */
+  protected designProposals(k: number, ctx: AskContext): Proposal[] {
+    const out: Proposal[] = [];
+    for (let i = 0; i < k; i++) out.push(this.designProposal(ctx.designIndex + i, ctx.domain, ctx.fixed, [...ctx.pending, ...out.map((p) => p.point)]));
+    return out;
+  }
+
   /** Decode an encoded point, keeping fixed features bit-exact. */
   protected decode(x: ArrayLike<number>, fixed: Partial<Point>): Point {
     const point = this.space.decode(x);

@@ -6,15 +6,14 @@ import { AskContext, BasePlanner } from './base';
 /** 'sobol': the initial design continued forever (centre point, then scrambled Sobol). */
 export class SobolPlanner extends BasePlanner {
   protected propose(k: number, ctx: AskContext): Proposal[] {
-    const out: Proposal[] = [];
-    for (let i = 0; i < k; i++) out.push(this.designProposal(ctx.designIndex + i, ctx.domain, ctx.fixed, [...ctx.pending, ...out.map((p) => p.point)]));
-    return out;
+    return this.designProposals(k, ctx);
   }
 }
 
 /**
- * 'random': the initial design, then independent uniform draws from the feasible set (hit-and-run
- * under constraints). Not Bayesian optimization: a baseline.
+ * 'random': the initial design, then independent uniform draws from the feasible set (rejection
+ * sampling under constraints, hit-and-run when the feasible set is a tiny part of the box).
+ * Not Bayesian optimization: a baseline.
  */
 export class RandomPlanner extends BasePlanner {
   protected propose(k: number, ctx: AskContext): Proposal[] {

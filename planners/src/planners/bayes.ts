@@ -149,9 +149,7 @@ export class BayesPlanner extends BasePlanner {
     const distinct = new Set(rows.map((r) => r.y)).size;
     if (rows.length < 2 || distinct < 2) {
       // Not enough information for a model yet: keep filling the space.
-      const out: Proposal[] = [];
-      for (let i = 0; i < k; i++) out.push(this.designProposal(ctx.designIndex + i, ctx.domain, ctx.fixed, [...ctx.pending, ...out.map((p) => p.point)]));
-      return out;
+      return this.designProposals(k, ctx);
     }
     const gp = this.surrogate.model(rows);
     const fRows = this.feasibilityRows();

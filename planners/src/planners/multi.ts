@@ -126,9 +126,7 @@ export class MultiObjectivePlanner extends BasePlanner {
     const allRows = this.objectives.map((_, i) => this.rows(i));
     const data = this.complete();
     if (allRows.some((r) => r.length < 2 || new Set(r.map((q) => q.y)).size < 2) || data.length < 1) {
-      const out: Proposal[] = [];
-      for (let i = 0; i < k; i++) out.push(this.designProposal(ctx.designIndex + i, ctx.domain, ctx.fixed, [...ctx.pending, ...out.map((p) => p.point)]));
-      return out;
+      return this.designProposals(k, ctx);
     }
     const gps = this.surrogates.map((s, i) => s.model(allRows[i]));
     const fRows = this.feasibilityRowsOrNull();
