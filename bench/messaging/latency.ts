@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Command, InstrumentLink } from '@lab/drivers';
+import type { InstrumentLink } from '@lab/drivers';
 import { quantile } from '../planners/stats';
+import { benchCommand } from './command';
 
 /** Order statistics of one latency sample, in milliseconds. */
 export interface LatencySummary {
@@ -47,7 +47,7 @@ export async function measureCommandLatency(link: InstrumentLink, n: number, slo
     if (i === WARM_UP) cpuAtStart = process.cpuUsage();
     const cpuAtSend = process.cpuUsage();
     const startedAt = performance.now();
-    const handle = link.send(setBias(i));
+    const handle = link.send(benchCommand('setBias', { biasV: (i % 20) / 10 - 1 }, 10_000));
     let ackedAt = NaN;
     let ackCpu = cpuAtSend;
     try {
@@ -77,23 +77,9 @@ export async function measureCommandLatency(link: InstrumentLink, n: number, slo
   };
 }
 
-function setBias(i: number): Command {
-  const nowMs = Date.now();
-  const cmdId = randomUUID();
-  return {
-    v: 1,
-    cmdId,
-    idempotencyKey: `bench/${cmdId}`,
-    action: 'setBias',
-    params: { biasV: (i % 20) / 10 - 1 },
-    issuedBy: 'bench:messaging',
-    issuedAtMs: nowMs,
-    deadlineMs: nowMs + 10_000,
-    expectedDurationS: 1,
-  };
-}
 
-const round = (x: number): number => Math.round(x * 1000) / 1000;
+/** Three decimals (a microsecond, in milliseconds) for the report. */
+export const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 export function summarize(valuesMs: number[]): LatencySummary {
   return {

@@ -1,5 +1,5 @@
 import { type InstrumentLink, type LinkState, MqttBus, SerialLink, type StatusMsg } from '@lab/drivers';
-import { type PtyPair, type SimulatedLab, startPtyPair, startSimulatedLab } from '@lab/simulations';
+import { type PtyPair, type SimulatedLab, startPtyPair, startSimulatedLab, type TwinSpec } from '@lab/simulations';
 import mqtt from 'mqtt';
 import { filter, firstValueFrom, type Observable, timeout } from 'rxjs';
 import { EmbeddedBroker } from '../../apps/orchestrator/src/runtime/embedded-broker';
@@ -29,7 +29,7 @@ const online = (status$: Observable<StatusMsg>): Promise<StatusMsg> => firstValu
 const connected = (state$: Observable<LinkState>): Promise<LinkState> => firstValueFrom(state$.pipe(filter((s) => s === 'connected'), timeout(READY_MS)));
 
 /** The twin's clock and heartbeat as in a lab; only the time scale is squeezed. */
-const twinLab = (instruments: Parameters<typeof startSimulatedLab>[0]['instruments'], brokerUrl?: string): Promise<SimulatedLab> =>
+const twinLab = (instruments: TwinSpec[], brokerUrl?: string): Promise<SimulatedLab> =>
   startSimulatedLab({ brokerUrl, seed: 1, timeScale: BENCH_TIME_SCALE, heartbeatS: 2, instruments });
 
 /** Twin and orchestrator on one broker, each with its own MQTT connection, as in `lab start`. */

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Command, InstrumentLink } from '@lab/drivers';
 import type { Subscription } from 'rxjs';
 import type { Outgoing } from '../../simulations/src/wire/messages';
+import { benchCommand } from './command';
+import { round } from './latency';
 import type { Rig } from './rigs';
 
 export interface TelemetryThroughput {
@@ -38,7 +39,7 @@ async function statusFlood({ telemetry }: Rig, n: number): Promise<TelemetryThro
 
 /** Progress is delivered only for a command in flight, so one long command carries the flood and a result ends it. */
 async function progressFlood({ telemetry }: Rig, n: number): Promise<TelemetryThroughput> {
-  const handle = telemetry.link.send(longCommand(telemetry.link));
+  const handle = telemetry.link.send(benchCommand('scan', {}, 600_000));
   await telemetry.wire.send({ type: 'ack', msg: { v: 1, cmdId: handle.cmdId, accepted: true } });
   await handle.accepted;
   const counter = new Counter();
@@ -87,11 +88,3 @@ class Counter {
     while (this.count < expected && performance.now() - this.lastAt < QUIET_MS) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
-
-function longCommand(link: InstrumentLink): Command {
-  const cmdId = randomUUID();
-  const nowMs = Date.now();
-  return { v: 1, cmdId, idempotencyKey: `bench/${cmdId}`, action: 'scan', params: {}, issuedBy: `bench:${link.instrumentId}`, issuedAtMs: nowMs, deadlineMs: nowMs + 600_000, expectedDurationS: 600 };
-}
-
-const round = (x: number): number => Math.round(x * 1000) / 1000;
