@@ -5,11 +5,12 @@ import { encodeLine } from '../../../drivers/src/serial/line-codec';
 import { type HeardLine, SerialHost } from './support/serial-host';
 
 let counter = 0;
-const command = (action: string, params: Record<string, unknown> = {}, reuse?: { cmdId: string; idempotencyKey: string }) => {
-  const cmdId = reuse?.cmdId ?? `c-dialect-${++counter}`;
+const command = (action: string, params: Record<string, unknown> = {}) => {
+  const cmdId = `c-dialect-${++counter}`;
   const nowMs = Date.now();
-  return { v: 1, cmdId, idempotencyKey: reuse?.idempotencyKey ?? `k-${cmdId}`, action, params, issuedBy: 'test:dialect', issuedAtMs: nowMs, deadlineMs: nowMs + 30_000, expectedDurationS: 1 };
+  return { v: 1, cmdId, idempotencyKey: `k-${cmdId}`, action, params, issuedBy: 'test:dialect', issuedAtMs: nowMs, deadlineMs: nowMs + 30_000, expectedDurationS: 1 };
 };
+const encodeBody = (body: string): string => encodeLine(body).toString('utf8');
 const json = (line: HeardLine): Record<string, unknown> => JSON.parse(line.rest) as Record<string, unknown>;
 const about = (keyword: string, cmdId: string) => (line: HeardLine) => line.keyword === keyword && line.rest.includes(`"cmdId":"${cmdId}"`);
 
@@ -88,5 +89,3 @@ describe('a serial twin on a pty pair speaks the serial dialect of docs/protocol
     expect(lab.twin('afm').ledger().filter((e) => e.idempotencyKey === first.idempotencyKey)).toHaveLength(1);
   });
 });
-
-const encodeBody = (body: string): string => encodeLine(body).toString('utf8');
