@@ -70,14 +70,12 @@ export function feasibilitySurrogate(opts: GpOptions, seed: number, state: Surro
  * for some objective. Null while nothing has failed (the model would be constant).
  */
 export function feasibilityRows(observations: Observation[], inputOf: (p: Point) => Float64Array | null, objectiveNames: string[]): TrainingRow[] | null {
+  const failed = (o: Observation): boolean => o.failed === true || objectiveNames.some((n) => o.values?.[n] === undefined);
+  if (!observations.some(failed)) return null;
   const rows: TrainingRow[] = [];
-  let anyFailed = false;
   for (const o of observations) {
     const x = inputOf(o.point);
-    if (!x) continue;
-    const failed = o.failed === true || objectiveNames.some((n) => o.values?.[n] === undefined);
-    anyFailed ||= failed;
-    rows.push({ id: o.id, x, y: failed ? -1 : 1 });
+    if (x) rows.push({ id: o.id, x, y: failed(o) ? -1 : 1 });
   }
-  return anyFailed ? rows : null;
+  return rows;
 }
