@@ -34,9 +34,9 @@ describe('a broker restart while commands are in flight (facades over MqttBus, t
     for (const id of IDS) rig.lab.twin(id).setFaults({ stuck: false });
     await broker.start();
     // The restarted broker has lost every session, so the orchestrator must be subscribed again before
-    // the twins resend their results; its bus retries after 50 ms, the twins after 500 ms. (If an
-    // instrument were back first, its result would be lost: the link does not reconcile pending
-    // commands after a reconnect.)
+    // the twins resend their results; its bus retries after 50 ms, the twins after 500 ms. (Were an
+    // instrument back first, its result would reach nobody, and the facade would only recover it by
+    // resending the command when its deadline passes: MqttLink does not resend on reconnect.)
 
     const results = await Promise.all(handles.map((h) => h.result));
     expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
