@@ -11,7 +11,7 @@ export { decodePng, encodeRgbaPng, encodeGray16Png } from './codec/png.codec';
 export { decodeTiff, encodeTiff } from './codec/tiff.codec';
 export { planTiles, readWindow, writeOwned, reflectIndex, type Tile } from './tiling/tiles';
 export { segmentTiled, type TiledModelSpec, type TileBatchRunner } from './tiling/segment-tiled';
-export { type ClassMaps, classMaps, classMask, frameConfidence, softmaxPlanar } from './postprocess/class-maps';
+export { type ClassMaps, classMaps, classMapsFromLogits, classMask, frameConfidence } from './postprocess/class-maps';
 export { connectedComponents, componentAreas, type Components } from './postprocess/components';
 export { type Atom, atomsFromClassMaps, type AtomExtractionOptions } from './postprocess/atoms';
 export { boundaryLengthPx, domainStats, domainMasks, type DomainStats } from './postprocess/domains';

@@ -18,7 +18,7 @@ describe('image decoding', () => {
   });
 
   it('reads colour PNG as luma', () => {
-    const rgba = new Uint8Array([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 10, 10, 10, 0]);
+    const rgba = new Uint8Array([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 10, 10, 10, 255]);
     const decoded = decodeImage(encodeRgbaPng(2, 2, rgba));
     expect(decoded.data[0]).toBeCloseTo(0.299 * 255, 3);
     expect(decoded.data[1]).toBeCloseTo(0.587 * 255, 3);

@@ -36,20 +36,39 @@ export function classMaps(probabilities: Float32Array, classes: readonly string[
   return { width, height, classes, probabilities, labels, maxProbability };
 }
 
-/** In-place softmax over the class axis of planar logits (classes x plane). */
-export function softmaxPlanar(logits: Float32Array, classes: number, plane: number): Float32Array {
+/**
+ * Class maps from planar logits: softmax over the class axis in place, with the argmax and its
+ * probability (1 / sum of exp(logit - max)) found in the same pass, so each pixel costs one exp
+ * per class and nothing more.
+ */
+export function classMapsFromLogits(logits: Float32Array, classes: readonly string[], width: number, height: number): ClassMaps {
+  const plane = width * height;
+  const k = classes.length;
+  if (logits.length !== k * plane) throw new RangeError(`logits hold ${logits.length} values, expected ${k} x ${height} x ${width}`);
+  const labels = new Uint8Array(plane);
+  const maxProbability = new Float32Array(plane);
   for (let i = 0; i < plane; i++) {
-    let max = -Infinity;
-    for (let k = 0; k < classes; k++) max = Math.max(max, logits[k * plane + i]);
+    let max = logits[i];
+    let best = 0;
+    for (let c = 1; c < k; c++) {
+      const v = logits[c * plane + i];
+      if (v > max) {
+        max = v;
+        best = c;
+      }
+    }
     let sum = 0;
-    for (let k = 0; k < classes; k++) {
-      const e = Math.exp(logits[k * plane + i] - max);
-      logits[k * plane + i] = e;
+    for (let c = 0; c < k; c++) {
+      const e = Math.exp(logits[c * plane + i] - max);
+      logits[c * plane + i] = e;
       sum += e;
     }
-    for (let k = 0; k < classes; k++) logits[k * plane + i] /= sum;
+    const inverse = 1 / sum;
+    for (let c = 0; c < k; c++) logits[c * plane + i] *= inverse;
+    labels[i] = best;
+    maxProbability[i] = inverse;
   }
-  return logits;
+  return { width, height, classes, probabilities: logits, labels, maxProbability };
 }
 
 /** A binary mask (1 where the label equals `classIndex`). */

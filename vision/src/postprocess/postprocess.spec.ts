@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSegmentation } from '../analysis/analyze';
 import { grayImage } from '../image/gray-image';
 import { atomsFromClassMaps } from './atoms';
-import { classMask, classMaps, frameConfidence } from './class-maps';
+import { classMapsFromLogits, classMask, classMaps, frameConfidence } from './class-maps';
 import { componentAreas, connectedComponents } from './components';
 import { boundaryLengthPx, domainStats } from './domains';
 import { atomFeatures } from './features';
@@ -78,6 +78,16 @@ describe('atoms from class maps', () => {
       confidence: 1,
     });
     expect(atomFeatures([], { width: 4, height: 4 })).toMatchObject({ atom_count: 0, vacancy_fraction: 0, species_b_fraction: 0 });
+  });
+
+  it('turns logits into probabilities, labels and winning probabilities in one pass', () => {
+    const logits = Float32Array.from([0, 2, 1, 0]); // two classes, two pixels, planar
+    const maps = classMapsFromLogits(logits, ['background', 'species_a'], 2, 1);
+    expect(Array.from(maps.labels)).toEqual([1, 0]);
+    const p = 1 / (1 + Math.exp(-1));
+    expect(maps.maxProbability[0]).toBeCloseTo(p, 6);
+    expect(maps.probabilities[0]).toBeCloseTo(1 - p, 6);
+    expect(maps.probabilities[3]).toBeCloseTo(1 - 1 / (1 + Math.exp(-2)), 6);
   });
 
   it('measures confidence on the non-background pixels only', () => {

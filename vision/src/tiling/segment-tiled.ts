@@ -1,6 +1,6 @@
 import type { GrayImage } from '../image/gray-image';
 import { type Normalization, normalize } from '../image/normalize';
-import { type ClassMaps, classMaps, softmaxPlanar } from '../postprocess/class-maps';
+import { type ClassMaps, classMaps, classMapsFromLogits } from '../postprocess/class-maps';
 import { planTiles, readWindow, writeOwned } from './tiles';
 
 /** What the tiler needs to know about a segmentation model. */
@@ -59,11 +59,8 @@ export async function segmentTiled(image: GrayImage, spec: TiledModelSpec, run: 
     if (output.length !== batch.length * classes * plane) {
       throw new RangeError(`model returned ${output.length} values for ${batch.length} tiles of ${classes} x ${windowH} x ${windowW}`);
     }
-    batch.forEach((tile, b) => {
-      const maps = output.subarray(b * classes * plane, (b + 1) * classes * plane);
-      if (spec.outputs === 'logits') softmaxPlanar(maps, classes, plane);
-      writeOwned(maps, windowW, windowH, tile, frameMaps, width, height, classes);
-    });
+    batch.forEach((tile, b) => writeOwned(output.subarray(b * classes * plane, (b + 1) * classes * plane), windowW, windowH, tile, frameMaps, width, height, classes));
   }
-  return classMaps(frameMaps, spec.classes, width, height);
+  // Softmax after stitching: only the frame's own pixels, not the overlaps and padding.
+  return spec.outputs === 'logits' ? classMapsFromLogits(frameMaps, spec.classes, width, height) : classMaps(frameMaps, spec.classes, width, height);
 }
