@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runControlBench } from '../../../../bench/control/run';
 import { runPlannersBench } from '../../../../bench/planners/run';
+import { runSoak } from '../../../../bench/soak/run';
 
 interface BenchFlags {
   json?: boolean;
@@ -30,4 +31,10 @@ export function addBenchCommands(program: Command): void {
     .option('--json', 'print JSON instead of tables')
     .option('--quick', 'fewer rounds')
     .action(async (flags: BenchFlags) => runControlBench({ json: flags.json === true, quick: flags.quick === true, outFile: resultFile('control') }));
+  bench
+    .command('soak')
+    .description('a long fast-clock campaign with an image per experiment; resident memory over time')
+    .option('--json', 'print JSON instead of tables')
+    .option('--experiments <n>', 'how many experiments', '10000')
+    .action(async (flags: BenchFlags & { experiments: string }) => runSoak({ json: flags.json === true, experiments: Number(flags.experiments), outFile: resultFile('soak') }));
 }

@@ -26,6 +26,10 @@ export async function runCommand(campaignFile: string, flags: RunFlags): Promise
   try {
     const row = await orchestrator.campaigns.create({ file, text, seed: flags.seed });
     log(`campaign '${row.name}' ${row.id}, seed ${flags.seed}${orchestrator.url ? `, dashboard ${orchestrator.loginUrl ?? `${orchestrator.url}/`}` : ''}`);
+    // Alerts reach the terminal: a headless run waiting for a technician must say so.
+    orchestrator.runtime.events.events$.subscribe((event) => {
+      if (event.type === 'alert' && event.campaignId === row.id) process.stderr.write(`[${String(event.data.level)}] ${String(event.data.message)}\n`);
+    });
     onShutdownSignal(async () => {
       orchestrator.campaigns.runner(row.id)?.interrupt();
     }, 130);
