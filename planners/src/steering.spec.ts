@@ -76,3 +76,16 @@ describe('refit policy', () => {
     expect(fitN()).toBe(9);
   });
 });
+
+describe('predict', () => {
+  it('maps the posterior: near a measured point the mean is close to it and the sd small; far away the sd is larger', () => {
+    const planner = createPlanner({ kind: 'gp-ei', seed: 3, objectives: [{ name: 'y', direction: 'maximize' }], space: { parameters: [{ name: 'x', type: 'continuous', lower: 0, upper: 1 }] } });
+    expect(planner.predict([{ x: 0.5 }])).toBeNull();
+    const xs = [0.1, 0.2, 0.3, 0.4, 0.5];
+    planner.tell(xs.map((x, i) => ({ id: `o${i}`, point: { x }, values: { y: Math.sin(6 * x) } })));
+    const [near, far] = planner.predict([{ x: 0.3 }, { x: 0.95 }]) ?? [];
+    expect(near.mean).toBeCloseTo(Math.sin(1.8), 1);
+    expect(far.sd).toBeGreaterThan(3 * near.sd);
+    expect(createPlanner({ kind: 'sobol', seed: 1, objectives: [{ name: 'y', direction: 'maximize' }], space: { parameters: [{ name: 'x', type: 'continuous', lower: 0, upper: 1 }] } }).predict([{ x: 0.1 }])).toBeNull();
+  });
+});

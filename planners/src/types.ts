@@ -129,6 +129,11 @@ export interface SteerablePlanner extends Planner {
    * by observed value otherwise. Null before any successful observation.
    */
   recommend(): Proposal | null;
+  /**
+   * Posterior mean and sd of the (first) objective at each point, for maps of what the model
+   * believes; null when the kind has no model or too few observations.
+   */
+  predict(points: Point[]): { mean: number; sd: number }[] | null;
   /** Non-dominated successful observations (multi-objective); with one objective, the best one. */
   paretoFront(): Observation[];
 }

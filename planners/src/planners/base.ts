@@ -127,6 +127,11 @@ export abstract class BasePlanner implements SteerablePlanner {
     return found ? [structuredClone(found)] : [];
   }
 
+  /** Posterior predictions at points, for maps of the model; null for kinds without a model. */
+  predict(_points: Point[]): { mean: number; sd: number }[] | null {
+    return null;
+  }
+
   recommend(): Proposal | null {
     const objective = this.cfg.objectives[0];
     let best: { o: Observation; score: number } | null = null;

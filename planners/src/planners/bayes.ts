@@ -117,6 +117,17 @@ export class BayesPlanner extends BasePlanner {
     }
   }
 
+  /** Posterior mean and sd of the objective at these points, in its own units; null before there is a model. */
+  override predict(points: Point[]): { mean: number; sd: number }[] | null {
+    const rows = this.rows();
+    if (rows.length < 2) return null;
+    const gp = this.surrogate.model(rows);
+    return points.map((point) => {
+      const x = this.inputOf(point);
+      return x ? this.predictedAt(gp, x).predicted[this.objective.name] : { mean: Number.NaN, sd: Number.NaN };
+    });
+  }
+
   /** The measured point with the best posterior mean: robust to measurement noise. */
   override recommend(): Proposal | null {
     const rows = this.rows();
