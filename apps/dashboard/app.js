@@ -1,6 +1,7 @@
 // The technicians' dashboard: a snapshot and numbered live events over the websocket, overrides
 // sent back over it. Every override is checked and audited by the orchestrator; this page only asks.
 import { getJson, LiveSocket, session, signIn } from './api.js';
+import { renderModelMap } from './model-map.js';
 
 const state = {
   user: null,
@@ -202,9 +203,22 @@ function render() {
   const done = rows.filter((r) => r.status === 'succeeded').length;
   $('#campaign-meta').textContent = `${rows.filter((r) => r.status !== 'rejected').length} of ${campaign.budgetExperiments} experiments, ${done} succeeded · approval ${campaign.approvalMode} · planner ${campaign.plannerKind} ${campaign.plannerVersion} · seed ${campaign.seed} · config ${campaign.configSha256.slice(0, 12)}`;
   renderConvergence(rows, objective);
+  scheduleModelMap(campaign, rows);
   renderApprovals(campaign);
   renderInject(campaign);
   renderExperiments(rows, campaign, objective);
+}
+
+// The map costs a request and many predictions: at most one every two seconds.
+let mapTimer;
+let mapDue = 0;
+function scheduleModelMap(campaign, rows) {
+  clearTimeout(mapTimer);
+  const elements = { card: $('#model-card'), x: $('#map-x'), y: $('#map-y'), mean: $('#map-mean'), sd: $('#map-sd'), note: $('#map-note') };
+  mapTimer = setTimeout(() => {
+    mapDue = Date.now() + 2000;
+    renderModelMap(campaign, rows, elements);
+  }, Math.max(0, mapDue - Date.now()));
 }
 
 function renderInstruments() {
@@ -361,6 +375,8 @@ for (const button of document.querySelectorAll('#run-controls button')) {
     control({ type, campaignId: campaign.id }, `${button.textContent.toLowerCase()}: sent`);
   });
 }
+
+for (const select of ['#map-x', '#map-y']) $(select).addEventListener('change', () => render());
 
 $('#start-form').addEventListener('submit', (event) => {
   event.preventDefault();

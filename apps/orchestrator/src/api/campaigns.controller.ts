@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Req } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../auth/auth.guard';
+import type { ModelMap } from '../campaigns/campaign-runner';
 import { CampaignsService, type CampaignView } from '../campaigns/campaigns.service';
 import type { ControlOutcome } from '../control/control.service';
 import type { ExperimentEntity } from '../persistence/entities';
@@ -41,6 +42,19 @@ export class CampaignsController {
   async experiments(@Param('id') id: string): Promise<ExperimentEntity[]> {
     await this.get(id);
     return this.campaigns.experiments(id);
+  }
+
+  /** The model's mean and sd over two numeric inputs (`?x=&y=&n=`), while the campaign runs. */
+  @Get(':id/model')
+  async model(@Param('id') id: string, @Query('x') x: string, @Query('y') y: string, @Query('n') n?: string): Promise<ModelMap | { cells: [] }> {
+    await this.get(id);
+    const runner = this.campaigns.runner(id);
+    if (!runner) throw new BadRequestException(`campaign ${id} is not running: its model is not loaded`);
+    try {
+      return runner.modelMap(x, y, Math.min(64, Math.max(4, Number(n) || 24))) ?? { cells: [] };
+    } catch (error) {
+      throw new BadRequestException((error as Error).message);
+    }
   }
 
   /** Create a campaign from a file or inline YAML and start it. */

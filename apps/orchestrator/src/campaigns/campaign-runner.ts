@@ -20,6 +20,14 @@ export interface CampaignSummary {
   best: { experimentId: string; params: Point; value: number } | null;
 }
 
+/** The model's mean and sd over two inputs, for the dashboard's maps. */
+export interface ModelMap {
+  objective: string;
+  x: { name: string; lower: number; upper: number };
+  y: { name: string; lower: number; upper: number };
+  cells: { x: number; y: number; mean: number; sd: number }[];
+}
+
 export interface RunProgress {
   done: number;
   total: number;
@@ -100,6 +108,39 @@ export class CampaignRunner {
   /** Leave an observation out of the model from now on; the row and its data stay. */
   exclude(experimentId: string): void {
     this.planner.exclude(experimentId);
+  }
+
+  /**
+   * What the model believes over two inputs: a grid over their bounds with the other inputs held
+   * at the best point so far (or the centre), or every candidate location in candidate mode.
+   */
+  modelMap(xName: string, yName: string, cellsPerSide: number): ModelMap | null {
+    const axis = (name: string) => this.config.parameters.find((p) => p.name === name && (p.type === 'continuous' || p.type === 'integer'));
+    const px = axis(xName);
+    const py = axis(yName);
+    if (!px || !py || px.type === 'ordinal' || px.type === 'categorical' || py.type === 'ordinal' || py.type === 'categorical') {
+      throw new Error(`map axes must be numeric parameters of this campaign, got '${xName}' and '${yName}'`);
+    }
+    const points: Point[] = [];
+    if (this.candidates) {
+      points.push(...this.candidates.map((c) => c.point));
+    } else {
+      const base: Point = this.best?.params ?? Object.fromEntries(this.config.parameters.map((p) => [p.name, 'lower' in p ? (p.lower + p.upper) / 2 : p.values[0]]));
+      for (let j = 0; j < cellsPerSide; j++) {
+        for (let i = 0; i < cellsPerSide; i++) {
+          const at = (lo: number, hi: number, k: number): number => lo + ((k + 0.5) * (hi - lo)) / cellsPerSide;
+          points.push({ ...base, [xName]: at(px.lower, px.upper, i), [yName]: at(py.lower, py.upper, j) });
+        }
+      }
+    }
+    const predictions = this.planner.predict(points);
+    if (!predictions) return null;
+    return {
+      objective: this.config.objectives[0].name,
+      x: { name: xName, lower: px.lower, upper: px.upper },
+      y: { name: yName, lower: py.lower, upper: py.upper },
+      cells: points.map((p, i) => ({ x: Number(p[xName]), y: Number(p[yName]), mean: predictions[i].mean, sd: predictions[i].sd })),
+    };
   }
 
   /** A new config version (bounds, constraints, objectives): the model is kept, the space changes. */
