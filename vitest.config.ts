@@ -30,7 +30,8 @@ export default defineConfig({
       {
         plugins,
         resolve: { alias },
-        test: { name: 'services', include: ['test/services/**/*.spec.ts'], testTimeout: 60_000 },
+        // One file at a time: they share the machine's Mosquitto, where instrument topics are global.
+        test: { name: 'services', include: ['test/services/**/*.spec.ts'], testTimeout: 60_000, fileParallelism: false },
       },
       {
         plugins,

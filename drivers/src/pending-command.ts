@@ -26,7 +26,7 @@ export class PendingCommand implements CommandHandle {
   private settled = false;
 
   constructor(
-    command: Command,
+    readonly command: Command,
     ackTimeoutMs: number,
     private readonly onSettled: (cmdId: string) => void,
     nowMs = Date.now(),

@@ -12,7 +12,7 @@ export function testLab(overrides: { timeScale?: number; seed?: number } = {}): 
   const dir = mkdtempSync(join(tmpdir(), 'lab-test-'));
   const config: LabConfig = {
     ...loaded.config,
-    broker: { ...loaded.config.broker, embeddedPort: 0 },
+    broker: { ...loaded.config.broker, embeddedPort: 0, clientId: `orchestrator-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}` },
     database: { url: `sqlite:${join(dir, 'lab.sqlite')}` },
     dataDir: join(dir, 'data'),
     simulation: { ...loaded.config.simulation, timeScale: overrides.timeScale ?? 0.00002, seed: overrides.seed ?? loaded.config.simulation.seed },

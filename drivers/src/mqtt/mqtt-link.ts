@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { BehaviorSubject, type Observable, ReplaySubject } from 'rxjs';
+import { BehaviorSubject, type Observable, ReplaySubject, type Subscription } from 'rxjs';
 import { decodeDataFrame } from '../codec/data-frame';
 import { decodeAck, decodeProgress, decodeResult, decodeStatus } from '../codec/messages.codec';
 import { LinkClosedError } from '../errors';
@@ -23,6 +23,7 @@ export class MqttLink implements InstrumentLink {
   private lastStatusAtMs = 0;
   private online = false;
   private closed = false;
+  private readonly reconnects: Subscription;
 
   constructor(
     readonly instrumentId: string,
@@ -40,6 +41,16 @@ export class MqttLink implements InstrumentLink {
       }
     }, Math.max(100, silenceMs / 4));
     this.watchdog.unref();
+    // After the bus comes back, send what is still in flight again (same id and key): if the
+    // broker lost the result while we were away, the instrument replays it; nothing runs twice.
+    let wasDown = false;
+    this.reconnects = busState.subscribe((state) => {
+      if (state === 'disconnected') wasDown = true;
+      if (state === 'connected' && wasDown) {
+        wasDown = false;
+        for (const pending of this.pending.values()) this.publish(pending.command);
+      }
+    });
   }
 
   get status$(): Observable<StatusMsg> {
@@ -57,9 +68,13 @@ export class MqttLink implements InstrumentLink {
       return pending;
     }
     this.pending.set(command.cmdId, pending);
+    this.publish(command);
+    return pending;
+  }
+
+  private publish(command: Command): void {
     // mqtt.js queues QoS 1 publishes while disconnected and sends them on reconnect.
     this.client.publish(topicOf(this.instrumentId, 'cmd'), JSON.stringify({ ...command, v: PROTOCOL_VERSION }), { qos: 1 });
-    return pending;
   }
 
   /** Called by the bus for every message on this instrument's topics; throws ProtocolError on garbage. */
@@ -101,6 +116,7 @@ export class MqttLink implements InstrumentLink {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.watchdog);
+    this.reconnects.unsubscribe();
     for (const pending of [...this.pending.values()]) pending.fail(new LinkClosedError(`link to ${this.instrumentId} closed`));
     this.status.complete();
     this.onClose();

@@ -108,7 +108,8 @@ export class LabRuntime {
     const tls = lab.config.broker.tls;
     this.bus = await MqttBus.connect({
       url: this.brokerUrl,
-      clientId: lab.config.broker.clientId ?? `orchestrator-${lab.config.name}-${hostname()}-${process.pid}`,
+      // Stable across restarts: the broker keeps one persistent session for this lab's orchestrator.
+      clientId: lab.config.broker.clientId ?? `orchestrator-${lab.config.name}-${hostname()}`,
       username: this.credentials().mqttUsername,
       password: this.credentials().mqttPassword,
       tls: tls && {
