@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runControlBench } from '../../../../bench/control/run';
+import { runMessagingBench } from '../../../../bench/messaging/run';
 import { runPlannersBench } from '../../../../bench/planners/run';
 import { runSoak } from '../../../../bench/soak/run';
 
@@ -25,6 +26,15 @@ export function addBenchCommands(program: Command): void {
       const seeds = flags.seeds ? Number(flags.seeds) : flags.quick ? 5 : 20;
       await runPlannersBench({ json: flags.json === true, quick: flags.quick === true, seeds, outFile: resultFile('planners') });
     });
+  bench
+    .command('messaging')
+    .description('command-to-ack and command-to-result latency over MQTT and serial, and telemetry throughput')
+    .option('--json', 'print JSON instead of tables')
+    .option('--quick', 'fewer commands')
+    .option('--mosquitto <url>', 'also measure through this Mosquitto (default: 127.0.0.1:1883 when it answers)')
+    .action(async (flags: BenchFlags & { mosquitto?: string }) =>
+      runMessagingBench({ json: flags.json === true, quick: flags.quick === true, outFile: resultFile('messaging'), mosquittoUrl: flags.mosquitto }),
+    );
   bench
     .command('control')
     .description('emergency-stop latency and event fan-out to 50 dashboards')
