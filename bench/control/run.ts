@@ -28,7 +28,7 @@ const summarize = (valuesMs: number[]): Latency => ({
   p50Ms: round(quantile(valuesMs, 0.5)),
   p95Ms: round(quantile(valuesMs, 0.95)),
   p99Ms: round(quantile(valuesMs, 0.99)),
-  maxMs: round(Math.max(...valuesMs)),
+  maxMs: round(valuesMs.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY)),
 });
 const round = (x: number): number => Math.round(x * 100) / 100;
 
