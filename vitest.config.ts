@@ -8,6 +8,7 @@ const alias = {
   '@lab/instruments': resolve(__dirname, 'instruments/src/index.ts'),
   '@lab/simulations': resolve(__dirname, 'simulations/src/index.ts'),
   '@lab/config': resolve(__dirname, 'config/src/index.ts'),
+  '@lab/vision': resolve(__dirname, 'vision/src/index.ts'),
 };
 
 // SWC instead of esbuild: Nest dependency injection needs emitted decorator metadata.
@@ -23,7 +24,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['{apps,planners,drivers,instruments,simulations,config}/**/*.spec.ts', 'test/integration/**/*.spec.ts', 'test/fuzz/**/*.spec.ts'],
+          include: ['{apps,planners,drivers,instruments,simulations,config,vision}/**/*.spec.ts', 'test/integration/**/*.spec.ts', 'test/fuzz/**/*.spec.ts'],
           testTimeout: 30_000,
         },
       },
