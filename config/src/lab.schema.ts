@@ -91,6 +91,7 @@ export const labSchema = z
       })
       .strict()
       .default({ enabled: true, seed: 1, timeScale: 0.001, world: {} }),
+    vision: z.record(z.string(), z.unknown()).default({}).describe('image analysis: the lab\'s own ONNX models and inference settings (docs/vision.md)'),
     instruments: z.array(instrumentSchema).min(1),
   })
   .strict();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type CommandResult, type DataFrame, decodeDataFrame, encodeDataFrame } from '@lab/drivers';
 import type { Instrument } from '@lab/instruments';
 import type { Repository } from 'typeorm';
+import type { JsonRecord } from '../persistence/columns';
 import { CommandLogEntity, type ExperimentEntity, MeasurementEntity, type StoredFile } from '../persistence/entities';
 import type { LabRuntime } from '../runtime/lab-runtime';
 import { computeFeatures } from './features';
@@ -145,6 +146,14 @@ export class WorkflowExecutor {
     });
   }
 
+  /** Segment an image into features (added to `features`); returns the provenance, or nothing for data it does not analyse. */
+  private async analyse(frame: DataFrame, features: Record<string, number>): Promise<JsonRecord | undefined> {
+    if (frame.header.kind !== 'image' || !ANALYSED_CHANNELS.has(frame.header.channel ?? '')) return undefined;
+    const analysed = await this.runtime.vision().features(frame);
+    for (const [name, value] of Object.entries(analysed.features)) if (typeof value === 'number' && Number.isFinite(value)) features[name] = value;
+    return JSON.parse(JSON.stringify({ task: analysed.task, ...analysed.provenance })) as JsonRecord;
+  }
+
   private async storeMeasurement(row: ExperimentEntity, step: WorkflowStep, result: CommandResult, always = false): Promise<Record<string, number>> {
     const features = computeFeatures(result.data);
     if (result.data.length === 0 && !result.outputs && !always) return features;
@@ -154,7 +163,8 @@ export class WorkflowExecutor {
     for (const frame of result.data) {
       const stored = await this.runtime.blobs.put(encodeDataFrame(frame), 'frame');
       const { dataId, kind, shape, channel, rows } = frame.header;
-      files.push({ dataId, kind, shape, channel, rows, ...stored });
+      const analysis = await this.analyse(frame, features);
+      files.push({ dataId, kind, shape, channel, rows, ...stored, ...(analysis ? { analysis } : {}) });
     }
     await this.measurements.insert({
       id: randomUUID(),
@@ -171,6 +181,9 @@ export class WorkflowExecutor {
     return features;
   }
 }
+
+/** Channels the vision pipeline turns into features (atoms from HAADF, domains from PFM phase). */
+const ANALYSED_CHANNELS = new Set(['haadf', 'pfmPhase']);
 
 function objectiveValue(objective: ObjectiveConfig, scope: TemplateScope): number {
   const value = scope.steps[objective.from.step]?.[objective.from.feature];

@@ -12,6 +12,8 @@ import { BlobStore } from './blob-store';
 import { EmbeddedBroker } from './embedded-broker';
 import { EventBus } from './event-bus';
 import { twinOptionsOf } from './twin-options';
+import { VisionPipeline } from '../vision/vision-pipeline';
+import { visionConfigSchema } from '../vision/vision-config';
 
 export interface RuntimeOptions {
   lab: Loaded<LabConfig>;
@@ -44,6 +46,7 @@ export class LabRuntime {
   blobs!: BlobStore;
   brokerUrl!: string;
   sim?: SimulatedLab;
+  private visionPipeline?: VisionPipeline;
 
   private constructor(readonly options: RuntimeOptions) {}
 
@@ -58,6 +61,19 @@ export class LabRuntime {
 
   get simulating(): boolean {
     return this.options.simulate ?? this.lab.simulation.enabled;
+  }
+
+  /**
+   * Image analysis (ONNX segmentation in worker threads), started on first use: a lab whose
+   * campaigns take no images never pays for the workers.
+   */
+  vision(): VisionPipeline {
+    if (!this.visionPipeline) {
+      const pipeline = new VisionPipeline({ config: visionConfigSchema.parse(this.lab.vision) });
+      this.visionPipeline = pipeline;
+      this.stack.push({ name: 'vision workers', stop: () => pipeline.close() });
+    }
+    return this.visionPipeline;
   }
 
   static async start(options: RuntimeOptions): Promise<LabRuntime> {

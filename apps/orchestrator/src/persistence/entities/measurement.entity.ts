@@ -10,6 +10,8 @@ export interface StoredFile {
   shape: [number, number];
   channel?: string;
   rows?: string[];
+  /** How the image became numbers: model (name, sha256) or classical method, preprocessing, latency. */
+  analysis?: JsonRecord;
 }
 
 /** What one workflow step measured: scalar features and references to the raw data files. */
