@@ -1,13 +1,12 @@
-import { cpus } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import mqtt from 'mqtt';
 import WebSocket from 'ws';
 import { loadLab } from '@lab/config';
 import { startOrchestrator, type Orchestrator } from '../../apps/orchestrator/src/bootstrap';
 import { packageRoot } from '../../apps/orchestrator/src/package-root';
-import { quantile, table } from '../planners/stats';
+import { quantile } from '../planners/stats';
+import { report, runContext } from '../support/report';
 
 export interface ControlBenchOptions {
   json: boolean;
@@ -127,29 +126,21 @@ export async function runControlBench(opts: ControlBenchOptions): Promise<void> 
     const estop = await estopLatency(orchestrator, rounds);
     const fan = await fanOut(orchestrator, 50, 500, opts.quick ? 3 : 10);
     const result = {
-      benchmark: 'control',
-      at: new Date().toISOString(),
-      machine: { cores: cpus().length, node: process.version },
-      command: `lab bench control${opts.quick ? ' --quick' : ''}`,
+      ...runContext('control', `lab bench control${opts.quick ? ' --quick' : ''}`),
       estop: { ...estop, targetP99Ms: 50 },
       fanOut: { clients: 50, eventsPerS: 500, ...fan, targetP99Ms: 100 },
     };
-    mkdirSync(dirname(opts.outFile), { recursive: true });
-    writeFileSync(opts.outFile, `${JSON.stringify(result, null, 2)}\n`);
-    if (opts.json) {
-      console.log(JSON.stringify(result));
-      return;
-    }
-    console.log(
-      table(
-        ['measure', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'target p99'],
-        [
-          ['e-stop: ws message -> every twin estopped', String(estop.n), String(estop.p50Ms), String(estop.p95Ms), String(estop.p99Ms), String(estop.maxMs), '<= 50 ms'],
-          [`fan-out: 500 events/s to 50 dashboards`, String(fan.n), String(fan.p50Ms), String(fan.p95Ms), String(fan.p99Ms), String(fan.maxMs), '<= 100 ms'],
-        ],
-      ),
+    report(
+      opts.outFile,
+      result,
+      opts.json,
+      ['measure', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'target p99'],
+      [
+        ['e-stop: ws message -> every twin estopped', String(estop.n), String(estop.p50Ms), String(estop.p95Ms), String(estop.p99Ms), String(estop.maxMs), '<= 50 ms'],
+        [`fan-out: 500 events/s to 50 dashboards`, String(fan.n), String(fan.p50Ms), String(fan.p95Ms), String(fan.p99Ms), String(fan.maxMs), '<= 100 ms'],
+      ],
     );
-    console.log(`fan-out delivered ${fan.delivered} of ${fan.expected} messages; results in ${opts.outFile}`);
+    if (!opts.json) console.log(`fan-out delivered ${fan.delivered} of ${fan.expected} messages; results in ${opts.outFile}`);
   } finally {
     await orchestrator.close();
   }

@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpus } from 'node:os';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { loadLab } from '@lab/config';
 import { stringify } from 'yaml';
 import { startOrchestrator } from '../../apps/orchestrator/src/bootstrap';
 import { packageRoot } from '../../apps/orchestrator/src/package-root';
-import { table } from '../planners/stats';
+import { report, runContext } from '../support/report';
 
 export interface SoakOptions {
   json: boolean;
@@ -80,10 +79,7 @@ export async function runSoak(opts: SoakOptions): Promise<void> {
     const last = samples[samples.length - 1];
     const peak = Math.max(...samples.map((s) => s.rssMb));
     const result = {
-      benchmark: 'soak',
-      at: new Date().toISOString(),
-      machine: { cores: cpus().length, node: process.version },
-      command: `lab bench soak --experiments ${opts.experiments}`,
+      ...runContext('soak', `lab bench soak --experiments ${opts.experiments}`),
       status: summary.status,
       experiments: summary.experiments,
       wallS: round((Date.now() - started) / 1000),
@@ -95,17 +91,12 @@ export async function runSoak(opts: SoakOptions): Promise<void> {
       targetGrowthPct: 10,
       samples: samples.map((s) => ({ ...s, rssMb: round(s.rssMb), heapMb: round(s.heapMb) })),
     };
-    mkdirSync(dirname(opts.outFile), { recursive: true });
-    writeFileSync(opts.outFile, `${JSON.stringify(result, null, 2)}\n`);
-    if (opts.json) {
-      console.log(JSON.stringify(result));
-      return;
-    }
-    console.log(
-      table(
-        ['experiments', 'wall s', 'ms / experiment', 'RSS after warm-up MB', 'RSS at end MB', 'peak MB', 'growth', 'target'],
-        [[String(result.experiments), String(result.wallS), String(result.msPerExperiment), String(result.rssAfterWarmupMb), String(result.rssAtEndMb), String(result.rssPeakMb), `${result.rssGrowthAfterWarmupPct} %`, '< 10 %']],
-      ),
+    report(
+      opts.outFile,
+      result,
+      opts.json,
+      ['experiments', 'wall s', 'ms / experiment', 'RSS after warm-up MB', 'RSS at end MB', 'peak MB', 'growth', 'target'],
+      [[String(result.experiments), String(result.wallS), String(result.msPerExperiment), String(result.rssAfterWarmupMb), String(result.rssAtEndMb), String(result.rssPeakMb), `${result.rssGrowthAfterWarmupPct} %`, '< 10 %']],
     );
   } finally {
     await orchestrator.close();
