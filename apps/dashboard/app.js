@@ -1,6 +1,7 @@
 // The technicians' dashboard: a snapshot and numbered live events over the websocket, overrides
 // sent back over it. Every override is checked and audited by the orchestrator; this page only asks.
 import { getJson, LiveSocket, session, signIn } from './api.js';
+import { showLatestFrame } from './latest-frame.js';
 import { renderModelMap } from './model-map.js';
 
 const state = {
@@ -279,6 +280,11 @@ function applyEvent(event) {
       }
       if (event.type === 'experiment.finished') logEvent(`experiment ${d.index + 1}: ${d.status}`);
       break;
+    case 'experiment.step':
+      if (event.campaignId === state.selectedId) {
+        showLatestFrame(d, { card: $('#frame-card'), image: $('#frame-image'), overlay: $('#frame-overlay'), caption: $('#frame-caption') }).catch(() => undefined);
+      }
+      break;
     case 'experiment.started':
       state.approvals.delete(d.id);
       if (state.experiments.has(d.id)) state.experiments.get(d.id).status = 'running';
@@ -377,6 +383,7 @@ for (const button of document.querySelectorAll('#run-controls button')) {
 }
 
 for (const select of ['#map-x', '#map-y']) $(select).addEventListener('change', () => render());
+$('#frame-show-overlay').addEventListener('change', (event) => ($('#frame-overlay').hidden = !event.target.checked));
 
 $('#start-form').addEventListener('submit', (event) => {
   event.preventDefault();

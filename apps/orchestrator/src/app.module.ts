@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { BlobsController } from './api/blobs.controller';
 import { CampaignsController } from './api/campaigns.controller';
 import { ControlHttp } from './api/control-http';
 import { ControlController } from './api/control.controller';
@@ -27,7 +28,7 @@ export class AppModule {
     const web = options.http
       ? {
           providers: [EventsGateway, ControlHttp, { provide: APP_GUARD, useClass: AuthGuard }],
-          controllers: [HealthController, AuthController, CampaignsController, InstrumentsController, ControlController],
+          controllers: [HealthController, AuthController, CampaignsController, InstrumentsController, ControlController, BlobsController],
         }
       : { providers: [], controllers: [] };
     return {

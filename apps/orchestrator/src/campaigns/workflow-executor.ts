@@ -72,9 +72,9 @@ export class WorkflowExecutor {
     const scope: TemplateScope = { params: row.params, experiment: { id: row.id, sampleId: row.sampleId, index: row.index }, steps: { ...setupOutputs } };
     for (const step of config.workflow) {
       const result = await this.runStep(row, step, scope, config);
-      const features = await this.storeMeasurement(row, step, result);
+      const { features, files: stored } = await this.storeMeasurement(row, step, result);
       scope.steps[step.id] = { ...(result.outputs ?? {}), ...features };
-      this.runtime.events.publish('experiment.step', { experimentId: row.id, stepId: step.id, outputs: result.outputs ?? {}, features }, this.campaignId);
+      this.runtime.events.publish('experiment.step', { experimentId: row.id, stepId: step.id, outputs: result.outputs ?? {}, features, files: stored }, this.campaignId);
       if (result.outputs?.outcome === 'failed') {
         throw new ExperimentFailed(`${step.id}: sample failed (${String(result.outputs.failureReason ?? 'no reason given')})`, true);
       }
@@ -151,14 +151,16 @@ export class WorkflowExecutor {
     if (frame.header.kind !== 'image' || !ANALYSED_CHANNELS.has(frame.header.channel ?? '')) return undefined;
     const analysed = await this.runtime.vision().features(frame);
     for (const [name, value] of Object.entries(analysed.features)) if (typeof value === 'number' && Number.isFinite(value)) features[name] = value;
-    return JSON.parse(JSON.stringify({ task: analysed.task, ...analysed.provenance })) as JsonRecord;
+    const overlay = analysed.overlayPng ? await this.runtime.blobs.put(analysed.overlayPng, 'png') : undefined;
+    return JSON.parse(JSON.stringify({ task: analysed.task, ...analysed.provenance, overlay })) as JsonRecord;
   }
 
-  private async storeMeasurement(row: ExperimentEntity, step: WorkflowStep, result: CommandResult, always = false): Promise<Record<string, number>> {
+  private async storeMeasurement(row: ExperimentEntity, step: WorkflowStep, result: CommandResult, always = false): Promise<{ features: Record<string, number>; files: StoredFile[] }> {
     const features = computeFeatures(result.data);
-    if (result.data.length === 0 && !result.outputs && !always) return features;
+    if (result.data.length === 0 && !result.outputs && !always) return { features, files: [] };
     // A step replayed after a restart was stored before the crash: keep the first record.
-    if (await this.measurements.existsBy({ experimentId: row.id, stepId: step.id })) return features;
+    const earlier = await this.measurements.findOneBy({ experimentId: row.id, stepId: step.id });
+    if (earlier) return { features: earlier.features, files: earlier.files };
     const files: StoredFile[] = [];
     for (const frame of result.data) {
       const stored = await this.runtime.blobs.put(encodeDataFrame(frame), 'frame');
@@ -178,7 +180,7 @@ export class WorkflowExecutor {
       files,
       createdAtMs: Date.now(),
     });
-    return features;
+    return { features, files };
   }
 }
 
