@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, jsonSchemas } from '@lab/config';
 import { Command, InvalidArgumentError } from 'commander';
 import { addBenchCommands } from './bench.command';
+import { segmentCommand } from '../vision/segment.command';
 import { passwdCommand } from './passwd.command';
 import { parsePort, parseSeed } from './options';
 import { runCommand } from './run.command';
@@ -75,6 +76,18 @@ program
       writeFileSync(join(dir, `${name}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
     }
     console.log(`wrote ${dir}/campaign.schema.json and lab.schema.json`);
+  });
+
+program
+  .command('segment')
+  .description('segment a TIFF or PNG image from disk: print its features, write the overlay next to it')
+  .argument('<image>')
+  .option('--model <name>', 'model name (default: the task default for the image)')
+  .option('--json', 'print the features as one JSON line')
+  .option('--pixel-size-nm <nm>', 'pixel size when the file does not say', asArg(Number))
+  .option('--classical', 'use the classical baseline instead of a model')
+  .action(async (image: string, flags: { model?: string; json?: boolean; pixelSizeNm?: number; classical?: boolean }) => {
+    process.exitCode = await segmentCommand(image, flags);
   });
 
 program
