@@ -20,6 +20,9 @@ export interface FrameAnalysis {
   classes: readonly string[];
 }
 
+/** Parts of a blob at least this large are separate objects (an atom touching a vacancy). */
+const SPLIT_AREA_PX = 4;
+
 /** Class names a task's segmentation uses, in channel order. */
 export const TASK_CLASSES: Record<VisionTask, readonly string[]> = { atoms: ATOM_CLASSES, domains: DOMAIN_CLASSES };
 
@@ -33,7 +36,7 @@ export function analyzeSegmentation(task: VisionTask, maps: ClassMaps, image: Gr
   };
   if (task === 'atoms') {
     const backgroundIndex = index('background');
-    const atoms = atomsFromClassMaps(maps, { backgroundIndex, minAreaPx: minAtomAreaPx });
+    const atoms = atomsFromClassMaps(maps, { backgroundIndex, minAreaPx: minAtomAreaPx, splitAreaPx: SPLIT_AREA_PX });
     const features = { ...atomFeatures(atoms, geometry), confidence: frameConfidence(maps, backgroundIndex) };
     return { task, features, atoms, labels: maps.labels, classes: maps.classes };
   }

@@ -1,5 +1,5 @@
 import type { ClassMaps } from './class-maps';
-import { connectedComponents } from './components';
+import { componentAreas, type Components, connectedComponents } from './components';
 
 /**
  * One detected atomic column (or vacant site). Pixel coordinates have pixel centres on integers:
@@ -21,56 +21,178 @@ export interface AtomExtractionOptions {
   backgroundIndex: number;
   /** Blobs smaller than this are noise (pixels). */
   minAreaPx: number;
+  /**
+   * A blob holding two or more single-class parts at least this large (an atom touching a vacancy)
+   * is split into those parts; smaller parts are a rim of mixed pixels and stay with the blob.
+   */
+  splitAreaPx: number;
 }
 
 /**
- * Atoms from a segmentation: connected blobs of non-background pixels (4-connected). Each blob's
- * class is the one with the largest summed probability over it, so a rim of mixed pixels cannot
- * flip it; its position is the centroid weighted by (1 - p(background)), which is sub-pixel.
+ * Atoms from a segmentation. Objects are 4-connected blobs of non-background pixels; a blob that
+ * holds two or more substantial single-class parts (an atom next to a vacancy) becomes one object
+ * per part, and an object much larger than the frame's typical atom (two vacancies whose blobs
+ * merged) is split into round(area / typical area) atoms by weighted k-means. An object's class is
+ * the one with the largest summed probability over it (so a rim of mixed pixels cannot flip it) and
+ * its position the centroid weighted by 1 - p(background), which is sub-pixel. Objects under
+ * minAreaPx are dropped.
  */
 export function atomsFromClassMaps(maps: ClassMaps, options: AtomExtractionOptions): Atom[] {
-  const { width, height, classes, probabilities, labels, maxProbability } = maps;
+  const { width, height, labels } = maps;
   const plane = width * height;
   const foreground = new Uint8Array(plane);
-  for (let i = 0; i < plane; i++) foreground[i] = labels[i] === options.backgroundIndex ? 0 : 1;
-  const { ids, count } = connectedComponents(foreground, width, height, 4);
-  const k = classes.length;
-  const weight = new Float64Array(count + 1);
-  const sumX = new Float64Array(count + 1);
-  const sumY = new Float64Array(count + 1);
-  const area = new Int32Array(count + 1);
-  const sumConfidence = new Float64Array(count + 1);
-  const classMass = new Float64Array((count + 1) * k);
-  const backgroundOffset = options.backgroundIndex * plane;
+  // Class index + 1 per pixel, 0 for background: these components join equal values only.
+  const byClass = new Uint8Array(plane);
   for (let i = 0; i < plane; i++) {
-    const id = ids[i];
-    if (id === 0) continue;
+    const atom = labels[i] !== options.backgroundIndex;
+    foreground[i] = atom ? 1 : 0;
+    byClass[i] = atom ? labels[i] + 1 : 0;
+  }
+  const blobs = connectedComponents(foreground, width, height, 4);
+  const parts = connectedComponents(byClass, width, height, 4);
+  const objects = pixelsByObject(plane, blobs.count + parts.count, objectIds(blobs, parts, options.splitAreaPx), (i) => blobs.ids[i] !== 0);
+  const kept = objects.filter((pixels) => pixels.length >= options.minAreaPx);
+  const whole = kept.map((pixels) => describe(pixels, maps, options.backgroundIndex));
+  // The typical single-object area per class (vacancy blobs are fuzzier than atoms), from the
+  // frame itself, so it follows the lattice scale; classes with few objects use the overall median.
+  const overall = median(whole.map((a) => a.areaPx));
+  const typical = maps.classes.map((_, c) => {
+    const areas = whole.filter((a) => a.classIndex === c).map((a) => a.areaPx);
+    return areas.length >= MIN_FOR_CLASS_MEDIAN ? median(areas) : overall;
+  });
+  const atoms: Atom[] = [];
+  whole.forEach((atom, n) => {
+    const area = typical[atom.classIndex];
+    const k = atom.areaPx > OVERSIZED * area ? Math.min(MAX_SPLIT, Math.round(atom.areaPx / area)) : 1;
+    if (k === 1) atoms.push(atom);
+    else for (const group of splitByKMeans(kept[n], k, maps, options.backgroundIndex)) atoms.push(describe(group, maps, options.backgroundIndex));
+  });
+  return atoms;
+}
+
+/** Classes with fewer objects than this in a frame borrow the overall median area. */
+const MIN_FOR_CLASS_MEDIAN = 5;
+
+/** An object this many times the typical area is several atoms. */
+const OVERSIZED = 1.7;
+const MAX_SPLIT = 6;
+
+const median = (values: number[]): number => {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+/** Pixel indices of every object (index = object id; empty arrays for unused ids). */
+function pixelsByObject(plane: number, count: number, objectOf: (pixel: number) => number, inObject: (pixel: number) => boolean): Int32Array[] {
+  const sizes = new Int32Array(count + 1);
+  for (let i = 0; i < plane; i++) if (inObject(i)) sizes[objectOf(i)]++;
+  const objects = Array.from(sizes, (n) => new Int32Array(n));
+  const fill = new Int32Array(count + 1);
+  for (let i = 0; i < plane; i++) {
+    if (!inObject(i)) continue;
+    const id = objectOf(i);
+    objects[id][fill[id]++] = i;
+  }
+  return objects.filter((pixels) => pixels.length > 0);
+}
+
+/** Class, weighted centroid, area and confidence of a set of pixels. */
+function describe(pixels: Int32Array, maps: ClassMaps, backgroundIndex: number): Atom {
+  const { width, classes, probabilities, maxProbability } = maps;
+  const plane = maps.width * maps.height;
+  const mass = new Float64Array(classes.length);
+  let weight = 0;
+  let sumX = 0;
+  let sumY = 0;
+  let confidence = 0;
+  for (const i of pixels) {
     const x = i % width;
     const y = (i - x) / width;
-    const w = 1 - probabilities[backgroundOffset + i];
-    weight[id] += w;
-    sumX[id] += w * x;
-    sumY[id] += w * y;
-    area[id]++;
-    sumConfidence[id] += maxProbability[i];
-    for (let c = 0; c < k; c++) classMass[id * k + c] += probabilities[c * plane + i];
+    const w = 1 - probabilities[backgroundIndex * plane + i];
+    weight += w;
+    sumX += w * x;
+    sumY += w * y;
+    confidence += maxProbability[i];
+    for (let c = 0; c < classes.length; c++) mass[c] += probabilities[c * plane + i];
   }
-  const atoms: Atom[] = [];
-  for (let id = 1; id <= count; id++) {
-    if (area[id] < options.minAreaPx || weight[id] <= 0) continue;
-    let best = -1;
-    for (let c = 0; c < k; c++) {
-      if (c === options.backgroundIndex) continue;
-      if (best < 0 || classMass[id * k + c] > classMass[id * k + best]) best = c;
+  let best = -1;
+  for (let c = 0; c < classes.length; c++) if (c !== backgroundIndex && (best < 0 || mass[c] > mass[best])) best = c;
+  // Foreground pixels have p(background) below 1/2, so the weight is positive.
+  return { x: sumX / weight, y: sumY / weight, classIndex: best, className: classes[best], areaPx: pixels.length, confidence: confidence / pixels.length };
+}
+
+/**
+ * Split an object's pixels into k groups by k-means on their coordinates, weighted by
+ * 1 - p(background), seeded with farthest points so the seeds start in different atoms.
+ */
+function splitByKMeans(pixels: Int32Array, k: number, maps: ClassMaps, backgroundIndex: number): Int32Array[] {
+  const { width, probabilities } = maps;
+  const plane = maps.width * maps.height;
+  const n = pixels.length;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  const ws = new Float64Array(n);
+  pixels.forEach((i, j) => {
+    xs[j] = i % width;
+    ys[j] = (i - xs[j]) / width;
+    ws[j] = 1 - probabilities[backgroundIndex * plane + i];
+  });
+  const cx: number[] = [xs[0]];
+  const cy: number[] = [ys[0]];
+  while (cx.length < k) {
+    let far = 0;
+    let farD = -1;
+    for (let j = 0; j < n; j++) {
+      const d = Math.min(...cx.map((x, c) => (xs[j] - x) ** 2 + (ys[j] - cy[c]) ** 2));
+      if (d > farD) {
+        farD = d;
+        far = j;
+      }
     }
-    atoms.push({
-      x: sumX[id] / weight[id],
-      y: sumY[id] / weight[id],
-      classIndex: best,
-      className: classes[best],
-      areaPx: area[id],
-      confidence: sumConfidence[id] / area[id],
-    });
+    cx.push(xs[far]);
+    cy.push(ys[far]);
   }
-  return atoms;
+  const assign = new Int32Array(n);
+  for (let iteration = 0; iteration < 10; iteration++) {
+    for (let j = 0; j < n; j++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if ((xs[j] - cx[c]) ** 2 + (ys[j] - cy[c]) ** 2 < (xs[j] - cx[best]) ** 2 + (ys[j] - cy[best]) ** 2) best = c;
+      assign[j] = best;
+    }
+    for (let c = 0; c < k; c++) {
+      let w = 0;
+      let sx = 0;
+      let sy = 0;
+      for (let j = 0; j < n; j++) {
+        if (assign[j] !== c) continue;
+        w += ws[j] + 1e-9;
+        sx += (ws[j] + 1e-9) * xs[j];
+        sy += (ws[j] + 1e-9) * ys[j];
+      }
+      if (w > 0) {
+        cx[c] = sx / w;
+        cy[c] = sy / w;
+      }
+    }
+  }
+  return Array.from({ length: k }, (_, c) => pixels.filter((_, j) => assign[j] === c)).filter((group) => group.length > 0);
+}
+
+/**
+ * Which object each foreground pixel belongs to: its blob (ids 1..blobs.count), or, in a blob with
+ * two or more parts of at least splitAreaPx, its part (ids blobs.count + part id). Small parts of a
+ * split blob join the blob's id, an object of their own that minAreaPx usually drops.
+ */
+function objectIds(blobs: Components, parts: Components, splitAreaPx: number): (pixel: number) => number {
+  const partArea = componentAreas(parts);
+  const blobOfPart = new Int32Array(parts.count + 1);
+  for (let i = 0; i < parts.ids.length; i++) if (parts.ids[i] !== 0) blobOfPart[parts.ids[i]] = blobs.ids[i];
+  const bigParts = new Int32Array(blobs.count + 1);
+  for (let p = 1; p <= parts.count; p++) if (partArea[p] >= splitAreaPx) bigParts[blobOfPart[p]]++;
+  return (pixel) => {
+    const blob = blobs.ids[pixel];
+    const part = parts.ids[pixel];
+    return bigParts[blob] >= 2 && partArea[part] >= splitAreaPx ? blobs.count + part : blob;
+  };
 }

@@ -1,4 +1,4 @@
-/** Connected components of a binary mask. */
+/** Connected regions of a mask (binary, or one value per class). */
 export interface Components {
   /** Component id per pixel: 0 outside the mask, 1..count inside. */
   readonly ids: Int32Array;
@@ -7,8 +7,10 @@ export interface Components {
 
 /**
  * Label the connected regions of a mask (pixels where mask != 0) by flood fill with an explicit
- * stack, so large regions cannot overflow the call stack. 4-connectivity keeps two atoms that only
- * touch at a corner apart; 8-connectivity suits domains.
+ * stack, so large regions cannot overflow the call stack. Neighbours join only when their mask
+ * values are equal, so a label image (one value per class) gives one region per class blob even
+ * where blobs of two classes touch. 4-connectivity keeps two atoms that only touch at a corner
+ * apart; 8-connectivity suits domains.
  */
 export function connectedComponents(mask: Uint8Array, width: number, height: number, connectivity: 4 | 8 = 4): Components {
   const ids = new Int32Array(width * height);
@@ -20,6 +22,7 @@ export function connectedComponents(mask: Uint8Array, width: number, height: num
     let top = 0;
     stack[top++] = start;
     ids[start] = count;
+    const value = mask[start];
     while (top > 0) {
       const p = stack[--top];
       const x = p % width;
@@ -32,7 +35,7 @@ export function connectedComponents(mask: Uint8Array, width: number, height: num
           const nx = x + dx;
           if (nx < 0 || nx >= width) continue;
           const q = ny * width + nx;
-          if (mask[q] !== 0 && ids[q] === 0) {
+          if (mask[q] === value && ids[q] === 0) {
             ids[q] = count;
             stack[top++] = q;
           }

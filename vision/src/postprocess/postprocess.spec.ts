@@ -53,15 +53,32 @@ describe('atoms from class maps', () => {
     expect(Array.from(classMask(maps, 3))).toEqual(labels.map((l) => (l === 3 ? 1 : 0)));
   });
 
-  it('places blobs at their sub-pixel centroids and classifies each by summed probability', () => {
+  it('places blobs at their sub-pixel centroids with their class', () => {
     const maps = classMaps(oneHot(labels, 4, 0.9), classes, 6, 4);
-    const atoms = atomsFromClassMaps(maps, { backgroundIndex: 0, minAreaPx: 2 });
+    const atoms = atomsFromClassMaps(maps, { backgroundIndex: 0, minAreaPx: 2, splitAreaPx: 2 });
     expect(atoms.map((a) => [a.className, a.x, a.y, a.areaPx])).toEqual([
       ['species_a', 0.5, 0.5, 4],
       ['species_b', 3.5, 1.5, 4],
       ['vacancy', 0.5, 3, 2],
     ]);
     expect(atoms[0].confidence).toBeCloseTo(0.9, 6);
+  });
+
+  it('keeps an atom and a vacancy that touch as two objects', () => {
+    const touching = [0, 2, 2, 3, 3, 0];
+    const atoms = atomsFromClassMaps(classMaps(oneHot(touching, 4), classes, 6, 1), { backgroundIndex: 0, minAreaPx: 2, splitAreaPx: 2 });
+    expect(atoms.map((a) => [a.className, a.x])).toEqual([['species_b', 1.5], ['vacancy', 3.5]]);
+  });
+
+  it('splits a blob of two merged vacancies in two, by the typical vacancy size in the frame', () => {
+    // Five single 2 x 2 vacancies set the typical area; a 2 x 4 blob is two of them merged.
+    const w = 30;
+    const merged = new Array<number>(w * 2).fill(0);
+    for (const x0 of [0, 4, 8, 12, 16]) for (const dx of [0, 1]) for (const y of [0, 1]) merged[y * w + x0 + dx] = 3;
+    for (const dx of [0, 1, 2, 3]) for (const y of [0, 1]) merged[y * w + 22 + dx] = 3;
+    const atoms = atomsFromClassMaps(classMaps(oneHot(merged, 4), classes, w, 2), { backgroundIndex: 0, minAreaPx: 2, splitAreaPx: 4 });
+    expect(atoms).toHaveLength(7);
+    expect(atoms.filter((a) => a.x > 21).map((a) => [a.x, a.y]).sort()).toEqual([[22.5, 0.5], [24.5, 0.5]]);
   });
 
   it('turns atoms into counts, fractions and densities', () => {

@@ -83,7 +83,7 @@ describe('tiled segmentation', () => {
     // 100 px with 48 px tiles and 8 px overlap: tiles start at 0, 26, 52; the cuts are at 37 and 63.
     const image = spotImage(100, 100, [{ x: 37, y: 62.6, peak: 200 }, { x: 63.4, y: 37, peak: 200 }, { x: 15, y: 80, peak: 200 }], { sigmaPx: 2, background: 1 });
     const maps = await segmentTiled(image, spec(48, 8), boxModel);
-    const atoms = atomsFromClassMaps(maps, { backgroundIndex: 0, minAreaPx: 2 });
+    const atoms = atomsFromClassMaps(maps, { backgroundIndex: 0, minAreaPx: 2, splitAreaPx: 4 });
     expect(atoms).toHaveLength(3);
     const near = (x: number, y: number) => atoms.filter((a) => Math.hypot(a.x - x, a.y - y) < 0.5);
     expect(near(37, 62.6)).toHaveLength(1);

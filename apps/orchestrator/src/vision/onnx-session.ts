@@ -9,8 +9,11 @@ export interface SessionThreads {
 /**
  * Open an ONNX Runtime session tuned for a small shared CPU: sequential execution (the graph is a
  * chain, so inter-op parallelism buys nothing and would oversubscribe the cores), one inter-op
- * thread, every graph optimization (including the blocked NCHWc conv layout), and the memory arena
- * and pattern planner so repeated frames of one size reuse their buffers instead of reallocating.
+ * thread, every graph optimization (including the blocked NCHWc conv layout), the memory arena and
+ * pattern planner so repeated frames of one size reuse their buffers, and no spin-waiting between
+ * operators: on two cores shared with Node's own threads (and other workers), spinning threads steal
+ * the core the next operator needs; measured here, turning it off cut the 256 px model time from
+ * 7.3 to 2.6 ms and the 512 px time from 20 to 12 ms (p50).
  */
 export function openSession(modelPath: string, threads: SessionThreads): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(modelPath, {
@@ -20,6 +23,7 @@ export function openSession(modelPath: string, threads: SessionThreads): Promise
     graphOptimizationLevel: 'all',
     enableCpuMemArena: true,
     enableMemPattern: true,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
 }
 

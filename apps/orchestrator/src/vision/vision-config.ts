@@ -9,9 +9,9 @@ export const visionConfigSchema = z.strictObject({
   models: z.array(z.strictObject({ name: z.string().min(1), card: z.string().min(1) })).default([]),
   /** Model used per task when a request names none. */
   defaults: z.strictObject({ atoms: z.string().optional(), domains: z.string().optional() }).prefault({}),
-  /** Inference workers; one per two cores keeps a frame's latency low and leaves a core for the API. */
+  /** Inference worker threads (default 2: one frame's post-processing overlaps another's inference). */
   workers: z.number().int().min(1).max(16).optional(),
-  /** ONNX Runtime intra-op threads per worker. */
+  /** ONNX Runtime intra-op threads per worker (default: all cores; the threads do not spin-wait). */
   threadsPerWorker: z.number().int().min(1).max(16).optional(),
   /** Measurement frames that may wait for analysis before acquisition is held back. */
   measurementQueue: z.number().int().min(1).max(1000).default(8),

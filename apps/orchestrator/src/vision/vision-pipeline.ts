@@ -29,11 +29,15 @@ interface Job {
   arrivedAt: number;
 }
 
-/** Default pool for this machine: one worker using every core keeps single-frame latency lowest. */
+/**
+ * Default pool: two workers, each allowed every core. With spin-waiting off (see openSession) a
+ * lone frame still gets all cores for its convolutions, while two frames in flight overlap one's
+ * post-processing (JavaScript, single-threaded) with the other's inference. Measured on two cores
+ * at 256 px: 1 x 2 gave 41 frames/s, 2 x 1 gave 58, 2 x 2 gave 84, all with p99 near 40 ms at 20 frames/s.
+ */
 export function defaultPoolOptions(config: VisionConfig): PoolOptions {
   const cores = availableParallelism();
-  const workers = config.workers ?? 1;
-  return { workers, intraOpThreads: config.threadsPerWorker ?? Math.max(1, Math.floor(cores / workers)) };
+  return { workers: config.workers ?? Math.min(2, cores), intraOpThreads: config.threadsPerWorker ?? cores };
 }
 
 /**
