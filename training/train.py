@@ -30,6 +30,7 @@ TASKS = {
         # Rows carry scan-line jitter and shear, so 90-degree turns would make unphysical images; flips are fine.
         "rotate": False,
         "source": "HAADF STEM image in detector counts",
+        "limitations": "Trained on the digital twin only: HAADF at 0.03-0.065 nm/px, the twin's probe (0.06 nm), Poisson noise and scan-line jitter and shear, perovskite projection with A (Sr/La) and B (Ti) columns. Not for bright-field images or other pixel sizes without retraining.",
         "steps": 1200,
         "pixel_size_nm": {"min": 0.03, "max": 0.065},
     },
@@ -42,6 +43,7 @@ TASKS = {
         "normalization": {"kind": "fixed", "mean": 90.0, "std": 90.0},
         "rotate": True,
         "source": "PFM phase channel in degrees",
+        "limitations": "Trained on the digital twin only: PFM phase in degrees with up-polarized domains near 0 and down near 180, domains 8-80 px across. On clean phase images a plain threshold is as good or slightly better; the model pays off on weak signals.",
         "steps": 800,
         "pixel_size_nm": None,
     },
@@ -202,6 +204,7 @@ def main():
             "loss": "class-weighted cross-entropy " + json.dumps(dict(zip(spec["classes"], spec["class_weights"]))),
             "date": datetime.date.today().isoformat(),
         },
+        "limitations": spec["limitations"],
         "metrics": {
             "validation": {"pixelAccuracy": round(accuracy, 4), "iou": dict(zip(spec["classes"], [round(v, 4) for v in iou]))},
         },

@@ -95,7 +95,7 @@ export async function runVisionBench(opts: VisionBenchOptions): Promise<VisionBe
   ));
 
   const latency = [await measureLatency(atomsModel, 256, q ? 30 : 200, threads), await measureLatency(atomsModel, 512, q ? 30 : 200, threads)];
-  log(`\nLatency on one thread of the event loop's process, ${threads} intra-op threads (ms)`);
+  log(`\nLatency in-process (no worker), ${threads} intra-op threads, ms: the model alone, and the whole frame (tiling, model, post-processing, overlay PNG)`);
   log(table(['pixels', 'runs', 'model p50', 'model p99', 'frame p50', 'frame p99'], latency.map((r) => [String(r.pixels), String(r.runs), fixed(r.modelP50Ms, 1), fixed(r.modelP99Ms, 1), fixed(r.frameP50Ms, 1), fixed(r.frameP99Ms, 1)])));
 
   const sustained: SustainedRow[] = [];

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { decodeImage, type GrayImage, grayImage, type VisionTask } from '../../../../vision/src';
 import { ModelRegistry } from './model-registry';
+import { DEFAULT_VISION_CONFIG } from './vision-config';
 import { VisionPipeline } from './vision-pipeline';
 import type { FrameFeatures } from './vision-types';
 
@@ -37,7 +38,8 @@ export const overlayPathFor = (imagePath: string): string => join(dirname(imageP
  */
 export async function segmentCommand(imagePath: string, flags: SegmentFlags = {}, io: CommandIo = STDIO): Promise<number> {
   const registry = new ModelRegistry();
-  const pipeline = new VisionPipeline({ registry });
+  // One image: one worker is enough, and starts faster than the default two.
+  const pipeline = new VisionPipeline({ registry, config: { ...DEFAULT_VISION_CONFIG, workers: 1 } });
   try {
     const decoded = decodeImage(await readFile(imagePath));
     const image = withPixelSize(decoded, flags.pixelSizeNm);

@@ -8,7 +8,7 @@ import { type Admitted, FrameScheduler, type SchedulerStats } from './frame-sche
 import { imageOfFrame, taskOfFrame } from './frame-image';
 import type { AnalyzeResponse } from './inference-protocol';
 import type { LoadedModel } from './model-loader';
-import { ModelRegistry } from './model-registry';
+import { ModelRegistry, registrySources } from './model-registry';
 import { DEFAULT_VISION_CONFIG, type VisionConfig } from './vision-config';
 import type { FeatureOptions, FrameFeatures, FrameProvenance, FrameResult, FrameSource } from './vision-types';
 import { InferencePool, type PoolOptions } from './worker-pool';
@@ -17,8 +17,10 @@ import { InferencePool, type PoolOptions } from './worker-pool';
 export interface VisionPipelineOptions {
   /** The lab's `vision` settings (validated with visionConfigSchema). */
   config?: VisionConfig;
-  /** Model lookup; default: the committed models plus `config.models` resolved from the working directory. */
+  /** Model lookup; default: the committed models plus `config.models`, card paths resolved against `baseDir`. */
   registry?: ModelRegistry;
+  /** Directory that relative card paths in `config.models` are relative to (the lab file's); default: the working directory. */
+  baseDir?: string;
 }
 
 interface Job {
@@ -60,7 +62,7 @@ export class VisionPipeline {
 
   constructor(options: VisionPipelineOptions = {}) {
     this.config = options.config ?? DEFAULT_VISION_CONFIG;
-    this.registry = options.registry ?? new ModelRegistry();
+    this.registry = options.registry ?? new ModelRegistry(registrySources(this.config, options.baseDir ?? process.cwd()));
     this.pool = new InferencePool(defaultPoolOptions(this.config));
     this.scheduler = new FrameScheduler({ concurrency: this.pool.size, measurementCapacity: this.config.measurementQueue }, (job) => this.execute(job));
   }
