@@ -31,6 +31,8 @@ interface Job {
   arrivedAt: number;
 }
 
+const jobOf = (image: GrayImage, task: VisionTask, options: FeatureOptions, source: FrameSource): Job => ({ image, task, options, source, arrivedAt: performance.now() });
+
 /**
  * Default pool: two workers, each allowed every core. With spin-waiting off (see openSession) a
  * lone frame still gets all cores for its convolutions, while two frames in flight overlap one's
@@ -69,8 +71,7 @@ export class VisionPipeline {
 
   /** Features of one instrument frame (a measurement unless `opts.kind` is `preview`). */
   async features(frame: DataFrame, opts: FeatureOptions = {}): Promise<FrameFeatures> {
-    const job = this.jobOfFrame(frame, opts);
-    return opts.kind === 'preview' ? this.scheduler.offerPreview(job) : (await this.scheduler.admitMeasurement(job)).result;
+    return this.run(this.jobOfFrame(frame, opts));
   }
 
   /**
@@ -84,8 +85,7 @@ export class VisionPipeline {
 
   /** Features of an already decoded image (files on disk, tests); `task` is required. */
   async analyzeImage(image: GrayImage, opts: FeatureOptions & { task: VisionTask }, source: FrameSource = {}): Promise<FrameFeatures> {
-    const job: Job = { image, task: opts.task, options: opts, source, arrivedAt: performance.now() };
-    return opts.kind === 'preview' ? this.scheduler.offerPreview(job) : (await this.scheduler.admitMeasurement(job)).result;
+    return this.run(jobOf(image, opts.task, opts, source));
   }
 
   /**
@@ -120,7 +120,7 @@ export class VisionPipeline {
           const source = { file };
           try {
             const image = decodeImage(await readFile(file));
-            return this.submitTracked({ image, task: opts.task, options: { ...opts, kind: 'measurement' }, source, arrivedAt: performance.now() });
+            return this.submitTracked(jobOf(image, opts.task, { ...opts, kind: 'measurement' }, source));
           } catch (error) {
             return this.failed(source, error);
           }
@@ -144,7 +144,12 @@ export class VisionPipeline {
 
   private jobOfFrame(frame: DataFrame, options: FeatureOptions): Job {
     const { cmdId, dataId } = frame.header;
-    return { image: imageOfFrame(frame), task: taskOfFrame(frame, options.task), options, source: { cmdId, dataId }, arrivedAt: performance.now() };
+    return jobOf(imageOfFrame(frame), taskOfFrame(frame, options.task), options, { cmdId, dataId });
+  }
+
+  /** A preview (latest-wins) or a measurement (admitted, then run), by the job's options. */
+  private async run(job: Job): Promise<FrameFeatures> {
+    return job.options.kind === 'preview' ? this.scheduler.offerPreview(job) : (await this.scheduler.admitMeasurement(job)).result;
   }
 
   /** A frame that failed before it could be queued, reported like any other result. */
