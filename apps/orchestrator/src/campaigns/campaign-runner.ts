@@ -6,6 +6,8 @@ import { CampaignEntity, type CampaignStatus, ExperimentEntity } from '../persis
 import type { LabRuntime } from '../runtime/lab-runtime';
 import { ApprovalGate, type Decision } from './approval-gate';
 import { candidatesFromImages } from './candidates';
+import { BestTracker, stoppingReason } from './stopping';
+import { type ModelMap, modelMapOf } from './model-map';
 import { plannerConfigOf } from './planner-config';
 import { CampaignAborted, RunControl } from './run-control';
 import { ExperimentFailed, WorkflowExecutor } from './workflow-executor';
@@ -20,13 +22,7 @@ export interface CampaignSummary {
   best: { experimentId: string; params: Point; value: number } | null;
 }
 
-/** The model's mean and sd over two inputs, for the dashboard's maps. */
-export interface ModelMap {
-  objective: string;
-  x: { name: string; lower: number; upper: number };
-  y: { name: string; lower: number; upper: number };
-  cells: { x: number; y: number; mean: number; sd: number }[];
-}
+export type { ModelMap } from './model-map';
 
 export interface RunProgress {
   done: number;
@@ -63,8 +59,7 @@ export class CampaignRunner {
   private setupOutputs: Record<string, Record<string, unknown>> = {};
   /** Locations from the overview image, when the campaign chooses among them. */
   private candidates?: Candidate[];
-  private best: CampaignSummary['best'] = null;
-  private sinceImprovement = 0;
+  private readonly progress = new BestTracker();
   private consecutiveErrors = 0;
   private interrupted = false;
 
@@ -110,37 +105,9 @@ export class CampaignRunner {
     this.planner.exclude(experimentId);
   }
 
-  /**
-   * What the model believes over two inputs: a grid over their bounds with the other inputs held
-   * at the best point so far (or the centre), or every candidate location in candidate mode.
-   */
+  /** What the model believes over two inputs (see model-map.ts). */
   modelMap(xName: string, yName: string, cellsPerSide: number): ModelMap | null {
-    const axis = (name: string) => this.config.parameters.find((p) => p.name === name && (p.type === 'continuous' || p.type === 'integer'));
-    const px = axis(xName);
-    const py = axis(yName);
-    if (!px || !py || px.type === 'ordinal' || px.type === 'categorical' || py.type === 'ordinal' || py.type === 'categorical') {
-      throw new Error(`map axes must be numeric parameters of this campaign, got '${xName}' and '${yName}'`);
-    }
-    const points: Point[] = [];
-    if (this.candidates) {
-      points.push(...this.candidates.map((c) => c.point));
-    } else {
-      const base: Point = this.best?.params ?? Object.fromEntries(this.config.parameters.map((p) => [p.name, 'lower' in p ? (p.lower + p.upper) / 2 : p.values[0]]));
-      for (let j = 0; j < cellsPerSide; j++) {
-        for (let i = 0; i < cellsPerSide; i++) {
-          const at = (lo: number, hi: number, k: number): number => lo + ((k + 0.5) * (hi - lo)) / cellsPerSide;
-          points.push({ ...base, [xName]: at(px.lower, px.upper, i), [yName]: at(py.lower, py.upper, j) });
-        }
-      }
-    }
-    const predictions = this.planner.predict(points);
-    if (!predictions) return null;
-    return {
-      objective: this.config.objectives[0].name,
-      x: { name: xName, lower: px.lower, upper: px.upper },
-      y: { name: yName, lower: py.lower, upper: py.upper },
-      cells: points.map((p, i) => ({ x: Number(p[xName]), y: Number(p[yName]), mean: predictions[i].mean, sd: predictions[i].sd })),
-    };
+    return modelMapOf(this.config, this.planner, { x: xName, y: yName, cellsPerSide, base: this.progress.best?.params, candidates: this.candidates });
   }
 
   /** A new config version (bounds, constraints, objectives): the model is kept, the space changes. */
@@ -159,7 +126,7 @@ export class CampaignRunner {
       await this.runSetup();
       const queue: Proposal[] = [];
       while (true) {
-        const stop = this.stoppingReason(counted, startedAtMs);
+        const stop = stoppingReason(this.config, this.progress, counted, (Date.now() - startedAtMs) / this.runtime.timeScale / 3_600_000);
         if (stop) {
           reason = stop;
           break;
@@ -179,7 +146,7 @@ export class CampaignRunner {
           nextIndex = await this.runExperiment(nextIndex, candidate, queue.map((p) => p.point));
           counted += 1;
         }
-        onExperiment?.({ done: counted, total: this.config.budget.experiments, best: this.best });
+        onExperiment?.({ done: counted, total: this.config.budget.experiments, best: this.progress.best });
       }
     } catch (error) {
       if (error instanceof CampaignAborted) {
@@ -205,7 +172,7 @@ export class CampaignRunner {
       experiments: rows.filter((r) => r.status !== 'rejected').length,
       succeeded: rows.filter((r) => r.status === 'succeeded').length,
       failed: rows.filter((r) => r.status === 'failed' || r.status === 'error').length,
-      best: this.best,
+      best: this.progress.best,
     };
   }
 
@@ -228,7 +195,7 @@ export class CampaignRunner {
       if (!observation) continue;
       this.planner.tell([observation]);
       if (row.excludedReason) this.planner.exclude(row.id);
-      this.track(row);
+      this.progress.track(row, this.config.objectives[0]);
     }
     return { nextIndex: rows.length === 0 ? 0 : rows[rows.length - 1].index + 1, counted: rows.filter((r) => r.status !== 'rejected').length };
   }
@@ -314,7 +281,7 @@ export class CampaignRunner {
     this.consecutiveErrors = 0;
     const observation = this.observationOf(row);
     if (observation) this.planner.tell([observation]);
-    this.track(row);
+    this.progress.track(row, this.config.objectives[0]);
   }
 
   /** Record the proposal, with what the model predicted and why, before anything runs. */
@@ -389,41 +356,6 @@ export class CampaignRunner {
   private observationOf(row: ExperimentEntity): Observation | undefined {
     if (row.status === 'succeeded' && row.objectives) return { id: row.id, point: row.params, values: row.objectives };
     if (row.status === 'failed') return { id: row.id, point: row.params, failed: true };
-    return undefined;
-  }
-
-  /** Best value of the first objective, and how long since it improved. */
-  private track(row: ExperimentEntity): void {
-    const objective = this.config.objectives[0];
-    const value = row.objectives?.[objective.name];
-    if (row.status !== 'succeeded' || value === undefined || row.excludedReason) {
-      this.sinceImprovement += 1;
-      return;
-    }
-    const score = (v: number): number =>
-      objective.direction === 'maximize' ? v : objective.direction === 'minimize' ? -v : -Math.abs(v - (objective.target ?? 0));
-    if (!this.best || score(value) > score(this.best.value)) {
-      this.best = { experimentId: row.id, params: row.params, value };
-      this.sinceImprovement = 0;
-    } else {
-      this.sinceImprovement += 1;
-    }
-  }
-
-  private stoppingReason(index: number, startedAtMs: number): string | undefined {
-    const { budget, stopping, objectives } = this.config;
-    if (index >= budget.experiments) return `budget reached: ${index} experiments`;
-    if (budget.hours !== undefined && (Date.now() - startedAtMs) / this.runtime.timeScale >= budget.hours * 3_600_000) {
-      return `budget reached: ${budget.hours} h of instrument time`;
-    }
-    if (stopping.target !== undefined && this.best) {
-      const o = objectives[0];
-      const reached = o.direction === 'maximize' ? this.best.value >= stopping.target : o.direction === 'minimize' ? this.best.value <= stopping.target : Math.abs(this.best.value - (o.target ?? 0)) <= stopping.target;
-      if (reached) return `target reached: ${o.name} = ${this.best.value}`;
-    }
-    if (stopping.noImprovementFor !== undefined && this.best && this.sinceImprovement >= stopping.noImprovementFor) {
-      return `no improvement for ${this.sinceImprovement} experiments`;
-    }
     return undefined;
   }
 
