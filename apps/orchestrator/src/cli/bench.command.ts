@@ -4,6 +4,7 @@ import { runControlBench } from '../../../../bench/control/run';
 import { runMessagingBench } from '../../../../bench/messaging/run';
 import { runPlannersBench } from '../../../../bench/planners/run';
 import { runSoak } from '../../../../bench/soak/run';
+import { runVisionBench } from '../../../../bench/vision/run';
 
 interface BenchFlags {
   json?: boolean;
@@ -35,6 +36,14 @@ export function addBenchCommands(program: Command): void {
     .action(async (flags: BenchFlags & { mosquitto?: string }) =>
       runMessagingBench({ json: flags.json === true, quick: flags.quick === true, outFile: resultFile('messaging'), mosquittoUrl: flags.mosquitto }),
     );
+  bench
+    .command('vision')
+    .description('segmentation quality on fresh twin images against the classical baseline, inference latency, throughput, memory')
+    .option('--json', 'print JSON instead of tables')
+    .option('--quick', 'fewer frames and runs')
+    .action(async (flags: BenchFlags) => {
+      await runVisionBench({ json: flags.json === true, quick: flags.quick === true, outFile: resultFile('vision') });
+    });
   bench
     .command('control')
     .description('emergency-stop latency and event fan-out to 50 dashboards')

@@ -86,7 +86,11 @@ program
   .option('--json', 'print the features as one JSON line')
   .option('--pixel-size-nm <nm>', 'pixel size when the file does not say', asArg(Number))
   .option('--classical', 'use the classical baseline instead of a model')
-  .action(async (image: string, flags: { model?: string; json?: boolean; pixelSizeNm?: number; classical?: boolean }) => {
+  .option('--task <task>', 'atoms or domains (default: the model\'s task)', asArg((v) => {
+    if (v !== 'atoms' && v !== 'domains') throw new Error(`--task must be atoms or domains, got '${v}'`);
+    return v as 'atoms' | 'domains';
+  }))
+  .action(async (image: string, flags: { model?: string; json?: boolean; pixelSizeNm?: number; classical?: boolean; task?: 'atoms' | 'domains' }) => {
     process.exitCode = await segmentCommand(image, flags);
   });
 

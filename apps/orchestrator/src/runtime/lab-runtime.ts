@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { InstrumentConfig, LabConfig, Loaded } from '@lab/config';
 import { type InstrumentLink, MqttBus, SerialLink } from '@lab/drivers';
 import { createInstrument, type Instrument } from '@lab/instruments';
@@ -69,7 +69,8 @@ export class LabRuntime {
    */
   vision(): VisionPipeline {
     if (!this.visionPipeline) {
-      const pipeline = new VisionPipeline({ config: visionConfigSchema.parse(this.lab.vision) });
+      // A lab's own model cards are named relative to its lab file.
+      const pipeline = new VisionPipeline({ config: visionConfigSchema.parse(this.lab.vision), baseDir: dirname(this.options.lab.file) });
       this.visionPipeline = pipeline;
       this.stack.push({ name: 'vision workers', stop: () => pipeline.close() });
     }
