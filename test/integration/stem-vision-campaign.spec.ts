@@ -23,6 +23,11 @@ describe('a campaign objective computed by segmenting twin images', () => {
         expect(image.files[0].analysis).toMatchObject({ task: 'atoms', method: 'model', model: { sha256: card.sha256 } });
       }
       const experiments = await db.getRepository(ExperimentEntity).findBy({ campaignId: row.id, status: 'succeeded' });
+      // Provenance of one measurement: the planner and config behind it, its commands, the model that read it.
+      const provenance = (await orchestrator.campaigns.provenance(experiments[0].id)) as Record<string, never>;
+      expect(provenance.campaign).toMatchObject({ plannerKind: 'gp-ei', configSha256: row.configSha256 });
+      expect((provenance.commands as { action: string }[]).map((c) => c.action)).toEqual(['synthesize', 'handover', 'scan']);
+      expect(JSON.stringify(provenance.measurements)).toContain(card.sha256);
       for (const e of experiments) {
         const image = images.find((m) => m.experimentId === e.id);
         expect(e.objectives?.vacancy_fraction).toBe(image?.features.vacancy_fraction);

@@ -44,6 +44,14 @@ export class CampaignsController {
     return this.campaigns.experiments(id);
   }
 
+  /** Where one experiment came from and what touched it: proposal, planner, config versions, commands, data, overrides. */
+  @Get(':id/experiments/:experimentId/provenance')
+  async provenance(@Param('id') id: string, @Param('experimentId') experimentId: string): Promise<Record<string, unknown>> {
+    const found = await this.campaigns.provenance(experimentId);
+    if (!found || (found.experiment as ExperimentEntity).campaignId !== id) throw new NotFoundException(`no experiment ${experimentId} in campaign ${id}`);
+    return found;
+  }
+
   /** The model's mean and sd over two numeric inputs (`?x=&y=&n=`), while the campaign runs. */
   @Get(':id/model')
   async model(@Param('id') id: string, @Query('x') x: string, @Query('y') y: string, @Query('n') n?: string): Promise<ModelMap | { cells: [] }> {

@@ -5,7 +5,7 @@ import { type CampaignConfig, ConfigError, type ObjectiveConfig, parseCampaign }
 import { createPlanner, PLANNERS_VERSION, validatePlannerConfig } from '@lab/planners';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { In } from 'typeorm';
-import { CampaignEntity, ExperimentEntity } from '../persistence/entities';
+import { AuditEntity, CampaignConfigEntity, CampaignEntity, CommandLogEntity, ExperimentEntity, MeasurementEntity } from '../persistence/entities';
 import { LabRuntime } from '../runtime/lab-runtime';
 import { CampaignRunner, type CampaignSummary, type RunProgress } from './campaign-runner';
 import { Reconciler } from './reconciler';
@@ -118,6 +118,27 @@ export class CampaignsService implements OnApplicationShutdown {
 
   experiments(campaignId: string): Promise<ExperimentEntity[]> {
     return this.runtime.db.getRepository(ExperimentEntity).find({ where: { campaignId }, order: { index: 'ASC' } });
+  }
+
+  /**
+   * Everything behind one experiment: the proposal and why, the planner and config that made it
+   * (with every config version), each command with its ack and result, each measurement with its
+   * files and how they were analysed (model sha256), and every human override that touched it.
+   */
+  async provenance(experimentId: string): Promise<Record<string, unknown> | null> {
+    const db = this.runtime.db;
+    const experiment = await db.getRepository(ExperimentEntity).findOneBy({ id: experimentId });
+    if (!experiment) return null;
+    const campaign = await this.repo().findOneByOrFail({ id: experiment.campaignId });
+    const { configText, ...campaignFields } = campaign;
+    return {
+      experiment,
+      campaign: { ...campaignFields, configLines: configText.split('\n').length },
+      configVersions: await db.getRepository(CampaignConfigEntity).find({ where: { campaignId: campaign.id }, order: { version: 'ASC' } }),
+      commands: await db.getRepository(CommandLogEntity).find({ where: { experimentId }, order: { issuedAtMs: 'ASC' } }),
+      measurements: await db.getRepository(MeasurementEntity).find({ where: { experimentId }, order: { createdAtMs: 'ASC' } }),
+      overrides: await db.getRepository(AuditEntity).find({ where: { target: experimentId }, order: { atMs: 'ASC' } }),
+    };
   }
 
   /** On shutdown: interrupt what runs (resumable later), so nothing is left mid-step as the database closes. */
