@@ -1,3 +1,4 @@
+import { posteriorAcquisition } from './acquisition/analytic';
 import { AcquisitionFn } from './acquisition/types';
 import { GaussianProcess } from './gp';
 import { Surrogate, SurrogateState, TrainingRow } from './model';
@@ -16,38 +17,17 @@ import { logNormCdf } from './normal';
 const SLOPE = 3;
 
 export function logSuccessProbability(gp: GaussianProcess): AcquisitionFn {
-  const gMu = new Float64Array(gp.dim);
-  const gVar = new Float64Array(gp.dim);
-  return {
-    value(x, grad) {
-      if (!grad) {
-        const p = gp.predict(x);
-        return logProbit(p.mean, p.variance);
-      }
-      const p = gp.predictWithGrad(x, gMu, gVar);
-      return probitWithGrad(p.mean, p.variance, gMu, gVar, grad);
-    },
-    values(xs) {
-      const p = gp.predictMany(xs);
-      return p.mean.map((m, i) => logProbit(m, p.variance[i]));
-    },
-    valuesWithGrad(xs, grads) {
-      const gm = xs.map(() => new Float64Array(gp.dim));
-      const gv = xs.map(() => new Float64Array(gp.dim));
-      const p = gp.predictWithGradMany(xs, gm, gv);
-      return p.mean.map((m, c) => probitWithGrad(m, p.variance[c], gm[c], gv[c], grads[c]));
-    },
-  };
+  return posteriorAcquisition(gp, logSuccessUtility);
 }
 
-function probitWithGrad(mean: number, variance: number, gMu: Float64Array, gVar: Float64Array, grad: Float64Array): number {
-  const s = Math.sqrt(1 + SLOPE * SLOPE * variance);
-  const t = (SLOPE * mean) / s;
-  const lp = logNormCdf(t);
+/** log Phi(k mu / sqrt(1 + k^2 sigma^2)) as a utility of the posterior, with its partial derivatives. */
+function logSuccessUtility(mu: number, sigma: number): { value: number; dMu: number; dSigma: number } {
+  const s = Math.sqrt(1 + SLOPE * SLOPE * sigma * sigma);
+  const t = (SLOPE * mu) / s;
+  const value = logNormCdf(t);
   // d log Phi(t)/dt = phi(t)/Phi(t), taken in log space so it stays finite deep in the tail.
-  const ratio = Math.exp(-0.5 * t * t - 0.5 * Math.log(2 * Math.PI) - lp);
-  for (let d = 0; d < grad.length; d++) grad[d] = ratio * SLOPE * (gMu[d] / s - (SLOPE * SLOPE * mean * gVar[d]) / (2 * s * s * s));
-  return lp;
+  const ratio = Math.exp(-0.5 * t * t - 0.5 * Math.log(2 * Math.PI) - value);
+  return { value, dMu: (ratio * SLOPE) / s, dSigma: (-ratio * SLOPE ** 3 * mu * sigma) / (s * s * s) };
 }
 
 /** log P(success) from the label GP's posterior mean and variance at a point. */
