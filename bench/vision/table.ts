@@ -1,12 +1,5 @@
-/** Linear-interpolated quantile of a sample (q in 0..1). */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = q * (sorted.length - 1);
-  const lo = Math.floor(at);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
-}
+/** Order statistics are shared by every benchmark. */
+export { quantile } from '../planners/stats';
 
 /** A plain-text table with right-aligned columns. */
 export function table(header: string[], rows: string[][]): string {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, jsonSchemas } from '@lab/config';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { addBenchCommands } from './bench.command';
 import { segmentCommand } from '../vision/segment.command';
 import { passwdCommand } from './passwd.command';
@@ -86,10 +86,7 @@ program
   .option('--json', 'print the features as one JSON line')
   .option('--pixel-size-nm <nm>', 'pixel size when the file does not say', asArg(Number))
   .option('--classical', 'use the classical baseline instead of a model')
-  .option('--task <task>', 'atoms or domains (default: the model\'s task)', asArg((v) => {
-    if (v !== 'atoms' && v !== 'domains') throw new Error(`--task must be atoms or domains, got '${v}'`);
-    return v as 'atoms' | 'domains';
-  }))
+  .addOption(new Option('--task <task>', "what to find (default: the model's task)").choices(['atoms', 'domains']))
   .action(async (image: string, flags: { model?: string; json?: boolean; pixelSizeNm?: number; classical?: boolean; task?: 'atoms' | 'domains' }) => {
     process.exitCode = await segmentCommand(image, flags);
   });
