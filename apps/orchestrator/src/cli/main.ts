@@ -5,8 +5,10 @@ import { ConfigError, jsonSchemas } from '@lab/config';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { addBenchCommands } from './bench.command';
 import { segmentCommand } from '../vision/segment.command';
+import { exportCommand, replayCommand } from './export.command';
 import { passwdCommand } from './passwd.command';
 import { parsePort, parseSeed } from './options';
+import { reportCommand } from './report.command';
 import { runCommand } from './run.command';
 import { simCommand } from './sim.command';
 import { startCommand } from './start.command';
@@ -49,6 +51,14 @@ withCommon(program.command('run'))
   .option('--port <n>', 'HTTP port when not headless', asArg(parsePort))
   .action(async (campaign: string, flags) => {
     process.exitCode = await runCommand(campaign, flags);
+  });
+
+withCommon(program.command('report'))
+  .description('write a self-contained HTML report of a campaign: convergence, predicted vs measured, decisions, provenance')
+  .argument('<campaignId>', 'campaign id, or a unique prefix of it')
+  .option('--out <file>', 'output file (default: <dataDir>/reports/<campaignId>.html)')
+  .action(async (campaignId: string, flags) => {
+    process.exitCode = await reportCommand(campaignId, flags);
   });
 
 program
@@ -97,6 +107,23 @@ program
   .argument('<name>')
   .option('--role <role>', 'viewer, technician, pi or admin', 'technician')
   .action(async (name: string, flags: { role: string }) => passwdCommand(name, flags));
+
+withCommon(program.command('export'))
+  .description('write a campaign as a self-describing bundle: NeXus/HDF5 with every frame, CSV/JSON, configs, manifest (docs/export.md)')
+  .argument('<campaignId>')
+  .option('--out <dir>', 'bundle directory (default exports/<campaignId>)')
+  .action(async (campaignId: string, flags: { out?: string; lab?: string; db?: string }) => {
+    process.exitCode = await exportCommand(campaignId, flags);
+  });
+
+program
+  .command('replay')
+  .description("check a bundle's checksums and replay its planner offline; exit 0 when every proposal replays identically")
+  .argument('<bundleDir>')
+  .option('--json', 'print the report as one JSON line')
+  .action(async (bundleDir: string, flags: { json?: boolean }) => {
+    process.exitCode = await replayCommand(bundleDir, flags);
+  });
 
 addBenchCommands(program);
 

@@ -112,3 +112,16 @@ export function calibrateObjective(objective: string, experiments: readonly Pred
 export function calibrate(objectives: readonly string[], experiments: readonly PredictedExperiment[]): CampaignCalibration {
   return { nominal: { ...NOMINAL }, objectives: objectives.map((name) => calibrateObjective(name, experiments)) };
 }
+
+/**
+ * One sentence for a reader: mean |z| far above its nominal value means the stated sd was too
+ * small (the model was overconfident), far below means too large. The 25% band and the minimum
+ * of 5 pairs keep a handful of points from reading as a verdict.
+ */
+export function calibrationVerdict(c: ObjectiveCalibration): string {
+  if (c.pairs.length < 5 || c.meanAbsZ === null) return `too few predictions checked (${c.pairs.length}) to judge the stated uncertainty`;
+  const ratio = c.meanAbsZ / NOMINAL.meanAbsZ;
+  if (ratio > 1.25) return 'errors were larger than the stated sd: the model was overconfident';
+  if (ratio < 0.75) return 'errors were smaller than the stated sd: the model was underconfident (cautious)';
+  return 'errors were about as large as the stated sd: the uncertainty held';
+}
