@@ -1,6 +1,7 @@
 // The technicians' dashboard: a snapshot and numbered live events over the websocket, overrides
 // sent back over it. Every override is checked and audited by the orchestrator; this page only asks.
 import { getJson, LiveSocket, session, signIn } from './api.js';
+import { renderCalibration } from './calibration.js';
 import { showLatestFrame } from './latest-frame.js';
 import { renderModelMap } from './model-map.js';
 
@@ -205,6 +206,7 @@ function render() {
   $('#campaign-meta').textContent = `${rows.filter((r) => r.status !== 'rejected').length} of ${campaign.budgetExperiments} experiments, ${done} succeeded · approval ${campaign.approvalMode} · planner ${campaign.plannerKind} ${campaign.plannerVersion} · seed ${campaign.seed} · config ${campaign.configSha256.slice(0, 12)}`;
   renderConvergence(rows, objective);
   scheduleModelMap(campaign, rows);
+  renderCalibration(campaign, rows, { card: $('#calibration-card'), canvas: $('#calibration-plot'), numbers: $('#calibration-numbers'), note: $('#calibration-note') });
   renderApprovals(campaign);
   renderInject(campaign);
   renderExperiments(rows, campaign, objective);

@@ -5,6 +5,7 @@ import type { ModelMap } from '../campaigns/campaign-runner';
 import { CampaignsService, type CampaignView } from '../campaigns/campaigns.service';
 import type { ControlOutcome } from '../control/control.service';
 import type { ExperimentEntity } from '../persistence/entities';
+import { calibrate, type CampaignCalibration } from '../report/calibration';
 import { ControlHttp } from './control-http';
 
 class CreateCampaignDto {
@@ -50,6 +51,13 @@ export class CampaignsController {
     const found = await this.campaigns.provenance(experimentId);
     if (!found || (found.experiment as ExperimentEntity).campaignId !== id) throw new NotFoundException(`no experiment ${experimentId} in campaign ${id}`);
     return found;
+  }
+
+  /** How well each prediction held against its measurement: pairs, z, shares within 1 and 2 sd, mean |z|, RMSE, coverage. */
+  @Get(':id/calibration')
+  async calibration(@Param('id') id: string): Promise<CampaignCalibration> {
+    const campaign = await this.get(id);
+    return calibrate(campaign.objectives.map((o) => o.name), await this.campaigns.experiments(id));
   }
 
   /** The model's mean and sd over two numeric inputs (`?x=&y=&n=`), while the campaign runs. */
