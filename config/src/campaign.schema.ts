@@ -51,7 +51,7 @@ const candidatesSchema = z
     grid: z.number().int().min(2).max(256).describe('grid x grid locations over the image'),
     patchPx: z.number().int().min(1).max(64).default(4).describe('half-width of the neighbourhood, in pixels'),
     features: z
-      .array(z.enum(['xNm', 'yNm', 'domain_up_fraction', 'wall_distance_nm', 'amplitude_mean', 'height_sd', 'phase_sd']))
+      .array(z.enum(['xNm', 'yNm', 'domain_up_fraction', 'wall_distance_nm', 'amplitude_mean', 'height_sd', 'phase_sd', 'domain_up', 'amplitude_pm']))
       .min(1)
       .describe('what the model sees of each location: structure descriptors, or xNm/yNm for a spatial-only model'),
     parameters: z.object({ x: z.string(), y: z.string() }).strict().default({ x: 'xNm', y: 'yNm' }).describe('the campaign parameters that receive the location'),
@@ -69,14 +69,26 @@ export const campaignSchema = z
       .object({
         kind: z.string().default('gp-ei'),
         batchSize: z.number().int().min(1).max(16).default(1),
+        inFlight: z
+          .number()
+          .int()
+          .min(1)
+          .max(16)
+          .default(1)
+          .describe('experiments run at once (the robot makes the next sample while a microscope measures); new proposals treat those in flight as pending'),
         options: z.record(z.string(), z.unknown()).default({}),
       })
       .strict()
-      .default({ kind: 'gp-ei', batchSize: 1, options: {} }),
+      .default({ kind: 'gp-ei', batchSize: 1, inFlight: 1, options: {} }),
     budget: z
       .object({
         experiments: z.number().int().positive(),
         hours: z.number().positive().optional(),
+        doseEPerA2: z
+          .number()
+          .positive()
+          .optional()
+          .describe('electron dose the campaign may put on its sample (sum over every STEM acquisition); stops before an experiment would exceed it'),
       })
       .strict(),
     stopping: z

@@ -182,6 +182,8 @@ const stem = section({
   haadfBackground: n(0.02),
   /** Low-magnification frames: grain boundaries are darker by up to this fraction. */
   boundaryContrast: fraction(0.3),
+  /** How far the darkening reaches from a boundary (strain and thickness change around it). */
+  boundaryWidthNm: n(2),
   bfContrast: n(0.5),
   /** Dose at which a column has a 63 % chance to have been knocked out. */
   damageDoseEPerA2: n(2e6),

@@ -120,7 +120,7 @@ export function renderStemFrame(world: WorldParams, sample: Sample, frame: StemF
         grainAt(grainSeed, x / grainNm, y / grainNm, hit);
         const boundaryNm = ((hit.secondNearest - hit.nearest) * grainNm) / 2;
         const filled = 1 - vacancyProbability(world, sample, doseAtEPerA2(exposures, x, y));
-        intensity[row * n + col] += meanWeight * filled * (1 - stem.boundaryContrast * Math.exp(-boundaryNm / stem.latticeNm));
+        intensity[row * n + col] += meanWeight * filled * (1 - stem.boundaryContrast * Math.exp(-boundaryNm / stem.boundaryWidthNm));
       }
     }
   }

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { CampaignConfig } from '@lab/config';
 import type { Candidate, Observation, Point, Proposal, SteerablePlanner } from '@lab/planners';
 import type { Repository } from 'typeorm';
-import { CampaignEntity, type CampaignStatus, ExperimentEntity } from '../persistence/entities';
+import { CampaignEntity, type CampaignStatus, ExperimentEntity, MeasurementEntity } from '../persistence/entities';
 import type { LabRuntime } from '../runtime/lab-runtime';
 import { ApprovalGate, type Decision } from './approval-gate';
 import { candidatesFromImages } from './candidates';
-import { BestTracker, stoppingReason } from './stopping';
+import { BestTracker, DoseMeter, stoppingReason } from './stopping';
 import { type ModelMap, modelMapOf } from './model-map';
 import { plannerConfigOf } from './planner-config';
 import { CampaignAborted, RunControl } from './run-control';
@@ -60,6 +60,11 @@ export class CampaignRunner {
   /** Locations from the overview image, when the campaign chooses among them. */
   private candidates?: Candidate[];
   private readonly progress = new BestTracker();
+  private readonly dose = new DoseMeter();
+  /** Experiments running now, by id: their points are pending for the planner. */
+  private readonly inFlight = new Map<string, { point: Point; done: Promise<void> }>();
+  /** What ended an experiment running in the background and must end the campaign. */
+  private fatal?: unknown;
   private consecutiveErrors = 0;
   private interrupted = false;
 
@@ -122,11 +127,15 @@ export class CampaignRunner {
     let { nextIndex, counted } = await this.replayHistory();
     let status: CampaignStatus = 'completed';
     let reason = 'budget reached';
+    const report = (): void => onExperiment?.({ done: counted - this.inFlight.size, total: this.config.budget.experiments, best: this.progress.best });
     try {
       await this.runSetup();
       const queue: Proposal[] = [];
       while (true) {
-        const stop = stoppingReason(this.config, this.progress, counted, (Date.now() - startedAtMs) / this.runtime.timeScale / 3_600_000);
+        // Decide with every result in that can be in: with one experiment in flight, all of them.
+        await this.waitForSlot();
+        const instrumentHours = (Date.now() - startedAtMs) / this.runtime.timeScale / 3_600_000;
+        const stop = stoppingReason(this.config, this.progress, { experiments: counted, instrumentHours, dose: this.dose });
         if (stop) {
           reason = stop;
           break;
@@ -141,14 +150,19 @@ export class CampaignRunner {
         const leftover = this.unfinished.shift();
         if (leftover) {
           await this.resumeExperiment(leftover);
-        } else {
-          const candidate = this.nextCandidate(queue, counted);
-          nextIndex = await this.runExperiment(nextIndex, candidate, queue.map((p) => p.point));
-          counted += 1;
+          report();
+          continue;
         }
-        onExperiment?.({ done: counted, total: this.config.budget.experiments, best: this.progress.best });
+        const candidate = this.nextCandidate(queue, counted);
+        const row = await this.proposeUntilApproved(nextIndex, candidate, queue.map((p) => p.point));
+        nextIndex = row.index + 1;
+        counted += 1;
+        const done = this.execute(row).then(report, (error: unknown) => void (this.fatal ??= error)).finally(() => this.inFlight.delete(row.id));
+        this.inFlight.set(row.id, { point: row.params, done });
       }
+      await this.drain();
     } catch (error) {
+      await this.drain().catch(() => undefined);
       if (error instanceof CampaignAborted) {
         status = this.interrupted ? 'interrupted' : 'aborted';
         reason = this.interrupted ? 'orchestrator shut down' : error.message;
@@ -161,6 +175,25 @@ export class CampaignRunner {
     this.approvals.withdrawAll();
     await this.setStatus(status, { finishedAtMs: Date.now(), statusReason: reason });
     return this.summary();
+  }
+
+  /** Wait until fewer experiments than allowed are in flight; rethrow what ended one of them fatally. */
+  private async waitForSlot(): Promise<void> {
+    while (this.inFlight.size >= this.config.planner.inFlight) await Promise.race([...this.inFlight.values()].map((e) => e.done));
+    this.throwFatal();
+  }
+
+  /** Let every experiment in flight finish (or end, after an abort). */
+  private async drain(): Promise<void> {
+    await Promise.all([...this.inFlight.values()].map((e) => e.done));
+    this.throwFatal();
+  }
+
+  private throwFatal(): void {
+    if (this.fatal === undefined) return;
+    const fatal = this.fatal;
+    this.fatal = undefined;
+    throw fatal;
   }
 
   async summary(): Promise<CampaignSummary> {
@@ -181,7 +214,8 @@ export class CampaignRunner {
     if (manual) return manual;
     if (queue.length === 0) {
       const remaining = this.config.budget.experiments - counted;
-      queue.push(...this.planner.ask(Math.min(this.config.planner.batchSize, remaining)));
+      const pending = [...this.inFlight.values()].map((e) => e.point);
+      queue.push(...this.planner.ask(Math.min(this.config.planner.batchSize, remaining), pending.length > 0 ? { pending } : undefined));
     }
     return { proposal: queue.shift() as Proposal, proposedBy: `planner:${this.config.planner.kind}` };
   }
@@ -197,6 +231,9 @@ export class CampaignRunner {
       if (row.excludedReason) this.planner.exclude(row.id);
       this.progress.track(row, this.config.objectives[0]);
     }
+    if (this.config.budget.doseEPerA2 !== undefined) {
+      for (const row of [{ id: `setup-${this.id}` }, ...rows]) this.dose.add(await this.doseOf(row.id), row.id !== `setup-${this.id}`);
+    }
     return { nextIndex: rows.length === 0 ? 0 : rows[rows.length - 1].index + 1, counted: rows.filter((r) => r.status !== 'rejected').length };
   }
 
@@ -204,7 +241,9 @@ export class CampaignRunner {
   private async runSetup(): Promise<void> {
     if (this.config.setup.length === 0) return;
     const row = this.experiments.create({ id: `setup-${this.id}`, campaignId: this.id, index: -1, sampleId: `${this.id.slice(0, 8)}-setup`, params: {} });
+    const stored = await this.doseOf(row.id);
     const results = await this.executor.runSetup(row, this.config);
+    this.dose.add((await this.doseOf(row.id)) - stored, false);
     this.setupOutputs = Object.fromEntries([...results].map(([stepId, r]) => [stepId, r.outputs]));
     const spec = this.config.candidates;
     if (!spec) return;
@@ -239,16 +278,22 @@ export class CampaignRunner {
     await this.setStatus('running');
   }
 
-  /** Propose (again after each rejection), run, tell; returns the index for the next proposal. */
-  private async runExperiment(index: number, candidate: NextExperiment, pending: Point[]): Promise<number> {
+  /** Propose, again after each rejection, until a proposal is approved; returns it. */
+  private async proposeUntilApproved(index: number, candidate: NextExperiment, queued: Point[]): Promise<ExperimentEntity> {
     let row = await this.propose(index, candidate);
     const rejected: Point[] = [];
     while ((await this.approve(row)).kind !== 'approve') {
       rejected.push(row.params);
-      row = await this.propose(row.index + 1, this.replacement([...pending, ...rejected]));
+      const pending = [...queued, ...[...this.inFlight.values()].map((e) => e.point), ...rejected];
+      row = await this.propose(row.index + 1, this.replacement(pending));
     }
-    await this.execute(row);
-    return row.index + 1;
+    return row;
+  }
+
+  /** Electron dose an experiment's acquisitions reported, in e/A^2. */
+  private async doseOf(experimentId: string): Promise<number> {
+    const rows = await this.runtime.db.getRepository(MeasurementEntity).findBy({ experimentId });
+    return rows.reduce((sum, m) => sum + (typeof m.outputs.doseEPerA2 === 'number' ? m.outputs.doseEPerA2 : 0), 0);
   }
 
   private async execute(row: ExperimentEntity): Promise<void> {
@@ -258,7 +303,9 @@ export class CampaignRunner {
     await this.experiments.update(row.id, { status: row.status, startedAtMs: row.startedAtMs });
     this.runtime.events.publish('experiment.started', { id: row.id, index }, this.id);
     try {
-      row.objectives = await this.executor.run(row, this.config, this.setupOutputs);
+      row.objectives = await this.executor.run(row, this.config, this.setupOutputs).finally(async () => {
+        if (this.config.budget.doseEPerA2 !== undefined) this.dose.add(await this.doseOf(row.id), true);
+      });
       await this.finishExperiment(row, 'succeeded', null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

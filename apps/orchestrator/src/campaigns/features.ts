@@ -1,4 +1,5 @@
 import type { DataFrame } from '@lab/drivers';
+import { grainSizeNm } from './grain-size';
 
 /** A named number computed from a step's data frames; undefined when the data does not fit. */
 export type Scalarizer = (frames: DataFrame[]) => number | undefined;
@@ -61,6 +62,7 @@ export const SCALARIZERS: Record<string, Scalarizer> = {
   loop_area: loopArea,
   coercive_voltage: coerciveVoltage,
   image_mean: imageMean,
+  grain_size_nm: grainSizeNm,
 };
 
 /** Every scalarizer that applies to these frames. */

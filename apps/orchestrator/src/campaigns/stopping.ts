@@ -24,12 +24,35 @@ export class BestTracker {
   }
 }
 
+/** Electron dose the campaign has put on its sample, from what each STEM acquisition reported. */
+export class DoseMeter {
+  spentEPerA2 = 0;
+  /** The most one experiment has cost: what the next one is expected to cost at most. */
+  largestExperimentEPerA2 = 0;
+
+  add(doseEPerA2: number, isExperiment: boolean): void {
+    this.spentEPerA2 += doseEPerA2;
+    if (isExperiment) this.largestExperimentEPerA2 = Math.max(this.largestExperimentEPerA2, doseEPerA2);
+  }
+}
+
+/** What the campaign has used so far. */
+export interface Usage {
+  experiments: number;
+  instrumentHours: number;
+  dose: DoseMeter;
+}
+
 /** Why the campaign should end now (budget, target, no improvement), or undefined to go on. */
-export function stoppingReason(config: CampaignConfig, progress: BestTracker, experiments: number, instrumentHours: number): string | undefined {
+export function stoppingReason(config: CampaignConfig, progress: BestTracker, { experiments, instrumentHours, dose }: Usage): string | undefined {
   const { budget, stopping, objectives } = config;
   const { best, sinceImprovement } = progress;
   if (experiments >= budget.experiments) return `budget reached: ${experiments} experiments`;
   if (budget.hours !== undefined && instrumentHours >= budget.hours) return `budget reached: ${budget.hours} h of instrument time`;
+  // Stop before the experiment that would cross the dose budget, not after: the damage cannot be undone.
+  if (budget.doseEPerA2 !== undefined && dose.spentEPerA2 + dose.largestExperimentEPerA2 > budget.doseEPerA2) {
+    return `budget reached: ${fmtDose(dose.spentEPerA2)} of ${fmtDose(budget.doseEPerA2)} e/A^2 spent; the next experiment (up to ${fmtDose(dose.largestExperimentEPerA2)}) would exceed it`;
+  }
   if (stopping.target !== undefined && best) {
     const o = objectives[0];
     const reached =
@@ -41,3 +64,5 @@ export function stoppingReason(config: CampaignConfig, progress: BestTracker, ex
   }
   return undefined;
 }
+
+const fmtDose = (ePerA2: number): string => String(Number(ePerA2.toPrecision(3)));

@@ -9,6 +9,7 @@ import type { JsonRecord } from '../persistence/columns';
 import { CommandLogEntity, type ExperimentEntity, MeasurementEntity, type StoredFile } from '../persistence/entities';
 import type { LabRuntime } from '../runtime/lab-runtime';
 import { computeFeatures } from './features';
+import { InstrumentLocks } from './instrument-locks';
 import { CampaignAborted, type RunControl } from './run-control';
 import { resolveTemplates, type TemplateScope } from './templates';
 
@@ -34,6 +35,7 @@ export class ExperimentFailed extends Error {
 export class WorkflowExecutor {
   private readonly measurements: Repository<MeasurementEntity>;
   private readonly commands: Repository<CommandLogEntity>;
+  private readonly locks = new InstrumentLocks();
 
   constructor(
     private readonly runtime: LabRuntime,
@@ -67,17 +69,29 @@ export class WorkflowExecutor {
     return done;
   }
 
-  /** Run every step; returns the objective values. */
+  /**
+   * Run every step; returns the objective values. Each instrument is held from the experiment's
+   * first step on it to its last, so experiments in flight together take turns and a sample handed
+   * over to a microscope stays the one under its beam until its measurements are done.
+   */
   async run(row: ExperimentEntity, config: CampaignConfig, setupOutputs: Record<string, Record<string, unknown>> = {}): Promise<Record<string, number>> {
     const scope: TemplateScope = { params: row.params, experiment: { id: row.id, sampleId: row.sampleId, index: row.index }, steps: { ...setupOutputs } };
-    for (const step of config.workflow) {
-      const result = await this.runStep(row, step, scope, config);
-      const { features, files: stored } = await this.storeMeasurement(row, step, result);
-      scope.steps[step.id] = { ...(result.outputs ?? {}), ...features };
-      this.runtime.events.publish('experiment.step', { experimentId: row.id, stepId: step.id, outputs: result.outputs ?? {}, features, files: stored }, this.campaignId);
-      if (result.outputs?.outcome === 'failed') {
-        throw new ExperimentFailed(`${step.id}: sample failed (${String(result.outputs.failureReason ?? 'no reason given')})`, true);
+    const spans = instrumentSpans(config.workflow, (id) => this.runtime.instruments.has(id));
+    const held = new Map<string, () => void>();
+    try {
+      for (const [index, step] of config.workflow.entries()) {
+        for (const [instrumentId, span] of spans) if (span.first === index) held.set(instrumentId, await this.locks.acquire(instrumentId));
+        const result = await this.runStep(row, step, scope, config);
+        const { features, files: stored } = await this.storeMeasurement(row, step, result);
+        scope.steps[step.id] = { ...(result.outputs ?? {}), ...features };
+        this.runtime.events.publish('experiment.step', { experimentId: row.id, stepId: step.id, outputs: result.outputs ?? {}, features, files: stored }, this.campaignId);
+        if (result.outputs?.outcome === 'failed') {
+          throw new ExperimentFailed(`${step.id}: sample failed (${String(result.outputs.failureReason ?? 'no reason given')})`, true);
+        }
+        for (const [instrumentId, span] of spans) if (span.last === index) held.get(instrumentId)?.();
       }
+    } finally {
+      for (const release of held.values()) release();
     }
     return Object.fromEntries(config.objectives.map((o) => [o.name, objectiveValue(o, scope)]));
   }
@@ -148,7 +162,7 @@ export class WorkflowExecutor {
 
   /** Segment an image into features (added to `features`); returns the provenance, or nothing for data it does not analyse. */
   private async analyse(frame: DataFrame, features: Record<string, number>): Promise<JsonRecord | undefined> {
-    if (frame.header.kind !== 'image' || !ANALYSED_CHANNELS.has(frame.header.channel ?? '')) return undefined;
+    if (!isAnalysed(frame)) return undefined;
     const analysed = await this.runtime.vision().features(frame);
     for (const [name, value] of Object.entries(analysed.features)) if (typeof value === 'number' && Number.isFinite(value)) features[name] = value;
     const overlay = analysed.overlayPng ? await this.runtime.blobs.put(analysed.overlayPng, 'png') : undefined;
@@ -184,8 +198,31 @@ export class WorkflowExecutor {
   }
 }
 
-/** Channels the vision pipeline turns into features (atoms from HAADF, domains from PFM phase). */
-const ANALYSED_CHANNELS = new Set(['haadf', 'pfmPhase']);
+/** Frames the vision pipeline turns into features: atoms from atomic-resolution HAADF, domains from PFM phase. */
+function isAnalysed({ header }: DataFrame): boolean {
+  if (header.kind !== 'image') return false;
+  // Coarser HAADF pixels show grains, not columns: the atom model has nothing to find there.
+  if (header.channel === 'haadf') return (header.pixelSizeNm ?? 0) <= ATOMIC_PIXEL_MAX_NM;
+  return header.channel === 'pfmPhase';
+}
+/** Columns 0.39 nm apart need pixels of at most half that (the twin's `resolved` rule). */
+const ATOMIC_PIXEL_MAX_NM = 0.2;
+
+/**
+ * For each instrument, the first and last workflow step that uses it: the step's own instrument,
+ * and the instrument a step hands the sample `to`.
+ */
+export function instrumentSpans(workflow: readonly WorkflowStep[], isInstrument: (id: string) => boolean): Map<string, { first: number; last: number }> {
+  const spans = new Map<string, { first: number; last: number }>();
+  workflow.forEach((step, index) => {
+    const to = step.params.to;
+    for (const id of [step.instrument, ...(typeof to === 'string' && isInstrument(to) ? [to] : [])]) {
+      const span = spans.get(id);
+      spans.set(id, { first: span?.first ?? index, last: index });
+    }
+  });
+  return spans;
+}
 
 function objectiveValue(objective: ObjectiveConfig, scope: TemplateScope): number {
   const value = scope.steps[objective.from.step]?.[objective.from.feature];
