@@ -46,7 +46,7 @@ describe('campaign export to a NeXus bundle, and offline replay of the planner',
     const h5 = await loadH5wasm();
     const file = new h5.File(join(bundle, 'campaign.nxs'), 'r');
     try {
-      expect(file.get('campaign')?.attrs.NX_class.value).toBe('NXentry');
+      expect((file.get('campaign') as InstanceType<typeof h5.Group>).attrs.NX_class.value).toBe('NXentry');
       const images = measurements.filter((m) => m.stepId === 'image');
       expect(images.length).toBeGreaterThan(0);
       for (const image of images) {
