@@ -34,6 +34,10 @@
  *   `restarts` (20), `maxIter` (200), `refitEvery` ('auto' | k), `fitSubsample` (200),
  *   `minNoise` (1e-6, standardized units), `beta` (2), `mcSamples` (128), `feasibilityModel`
  *   (true: failed experiments teach a success-probability model that weighs the acquisition).
+ * - `travelCost` ({ x, y, distancePerMeasurement }; gp-ei, gp-pi, gp-nei, active-learning, candidate
+ *   sets): the acquisition becomes per unit cost, log acquisition - log(1 + d / distancePerMeasurement)
+ *   with d the distance from the last measured (or pending) location, so a probe does not cross
+ *   the sample for a marginal gain.
  *
  * Search spaces: continuous (linear or log scale), integer, ordinal and categorical parameters;
  * linear equality/inequality constraints over non-log numeric parameters (every proposal satisfies

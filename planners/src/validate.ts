@@ -1,5 +1,6 @@
 import { feasibilityProblem } from './domain';
 import { PlannerConfig, SearchSpaceSpec } from './types';
+import { validateTravel } from './travel';
 
 /** Kinds that model one objective / several objectives / none. */
 export const SINGLE_OBJECTIVE_KINDS = ['gp-ei', 'gp-ucb', 'gp-pi', 'gp-nei', 'active-learning'] as const;
@@ -121,6 +122,7 @@ export function validatePlannerConfig(config: PlannerConfig): string[] {
       errors.push(`options.acquisition of 'active-learning' must be 'variance' or 'integrated-variance'`);
     }
     if (o.refitEvery !== undefined && o.refitEvery !== 'auto' && (!isNum(o.refitEvery) || o.refitEvery < 1)) errors.push(`options.refitEvery must be 'auto' or a number >= 1`);
+    errors.push(...validateTravel(o, config.kind, (config.space?.parameters ?? []).map((p) => p.name)));
   }
   return errors;
 }

@@ -10,6 +10,7 @@ import { optimizeAcquisition } from '../optimize';
 import { GpOptions } from '../options';
 import { mixSeed, Rng } from '../rng';
 import { EncodedSpace } from '../space';
+import { logTravelCost, TravelCost, travelCostOf } from '../travel';
 import { Explanation, ObjectiveSpec, PlannerConfig, Point, Proposal } from '../types';
 import { AskContext, BasePlanner } from './base';
 import { rescaleHyper } from './rescale';
@@ -62,6 +63,7 @@ export class BayesPlanner extends BasePlanner {
   private feasibility: Surrogate;
   private candidatePosterior: CandidatePosterior | null = null;
   private feasibilityPosterior: CandidatePosterior | null = null;
+  private readonly travel: TravelCost | null;
 
   constructor(
     config: PlannerConfig,
@@ -73,6 +75,7 @@ export class BayesPlanner extends BasePlanner {
     this.sign = this.objective.direction === 'minimize' ? -1 : 1;
     this.surrogate = this.newSurrogate(null);
     this.feasibility = feasibilitySurrogate(this.opts, this.cfg.seed, null);
+    this.travel = travelCostOf(config.options);
   }
 
   private get activeLearning(): boolean {
@@ -247,6 +250,10 @@ export class BayesPlanner extends BasePlanner {
     const undo = post.extend(fantasy);
     const remaining = new Set(allowed);
     const noise = gp.noise;
+    // The probe is where it measured last (or will have, for pending points); only candidate sets
+    // have locations to travel between.
+    const travel = this.candidates ? this.travel : null;
+    let from: Point | undefined = ctx.pending.at(-1) ?? this.observations.at(-1)?.point;
     let extendedRows = fantasy.n;
     const next = (j: number): Choice | null => {
       if (j > 0 && fantasy.n > extendedRows) {
@@ -265,6 +272,7 @@ export class BayesPlanner extends BasePlanner {
           v = Math.log(s / (post.variance[i] + noise) / post.refs.length + 1e-300);
         } else v = utility(post.mean[i], sd).value;
         if (feasPost) v += logProbit(feasPost.mean[i], feasPost.variance[i]);
+        if (travel) v -= logTravelCost(travel, from, this.candidates!.points[i]);
         if (v > bestV || (v === bestV && i < bestI)) {
           bestV = v;
           bestI = i;
@@ -272,7 +280,9 @@ export class BayesPlanner extends BasePlanner {
       }
       if (bestI < 0) return null;
       remaining.delete(bestI);
-      return { point: points(bestI), x: inputs[bestI], value: bestV };
+      const point = points(bestI);
+      from = point;
+      return { point, x: inputs[bestI], value: bestV };
     };
     return { next, close: undo };
   }

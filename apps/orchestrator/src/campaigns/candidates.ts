@@ -4,6 +4,9 @@ import type { Candidate } from '@lab/planners';
 
 type CandidatesConfig = NonNullable<CampaignConfig['candidates']>;
 type FeatureName = CandidatesConfig['features'][number];
+/** Features of an atom-resolved overview: atom-candidates.ts computes those. */
+const ATOM_FEATURES = new Set<FeatureName>(['vacancy_estimate', 'overview_confidence']);
+type ImageFeature = Exclude<FeatureName, 'vacancy_estimate' | 'overview_confidence'>;
 
 interface Image {
   values: ArrayLike<number>;
@@ -105,7 +108,7 @@ export function candidatesFromImages(frames: DataFrame[], spec: CandidatesConfig
   const walls = needsWalls ? wallDistancePx(up, size) : undefined;
   const amplitude = imageOf(frames, 'pfmAmplitude');
   const height = imageOf(frames, 'height');
-  const feature: Record<FeatureName, (row: number, col: number, xNm: number, yNm: number) => number> = {
+  const feature: Record<ImageFeature, (row: number, col: number, xNm: number, yNm: number) => number> = {
     xNm: (_r, _c, x) => x,
     yNm: (_r, _c, _x, y) => y,
     domain_up_fraction: (r, c) => patchStats(up, size, r, c, spec.patchPx).mean,
@@ -113,9 +116,15 @@ export function candidatesFromImages(frames: DataFrame[], spec: CandidatesConfig
     amplitude_mean: (r, c) => (amplitude ? patchStats(amplitude.values, size, r, c, spec.patchPx).mean : Number.NaN),
     height_sd: (r, c) => (height ? patchStats(height.values, size, r, c, spec.patchPx).sd : Number.NaN),
     phase_sd: (r, c) => patchStats(base.values, size, r, c, spec.patchPx).sd,
+    // The loop is taken at the pixel's centre: its own polarity and amplitude describe the spot the
+    // tip lands on, where a patch mean blurs a wall 40 nm away into a whole neighbourhood.
+    domain_up: (r, c) => up[r * size + c],
+    amplitude_pm: (r, c) => (amplitude ? amplitude.values[r * size + c] : Number.NaN),
   };
-  const missing = spec.features.filter((f) => (f === 'amplitude_mean' && !amplitude) || (f === 'height_sd' && !height));
+  const missing = spec.features.filter((f) => ((f === 'amplitude_mean' || f === 'amplitude_pm') && !amplitude) || (f === 'height_sd' && !height));
   if (missing.length > 0) throw new Error(`features ${missing.join(', ')} need channels the overview did not record`);
+  const fromAtoms = spec.features.filter((f) => ATOM_FEATURES.has(f));
+  if (fromAtoms.length > 0) throw new Error(`features ${fromAtoms.join(', ')} come from an atom-resolved overview (channel haadf)`);
 
   const candidates: Candidate[] = [];
   for (let gy = 0; gy < spec.grid; gy++) {
@@ -126,7 +135,7 @@ export function candidatesFromImages(frames: DataFrame[], spec: CandidatesConfig
       const yNm = originNm.yNm + (row + 0.5) * pixelSizeNm;
       candidates.push({
         point: { [spec.parameters.x]: round(xNm), [spec.parameters.y]: round(yNm) },
-        features: spec.features.map((name) => feature[name](row, col, xNm, yNm)),
+        features: spec.features.map((name) => feature[name as ImageFeature](row, col, xNm, yNm)),
       });
     }
   }
