@@ -16,7 +16,7 @@ th { background: #f6f8fa; position: sticky; top: 0; } .table-wrap { max-height: 
 .colour-scale { display: flex; gap: 8px; align-items: center; font-size: 12px; margin-left: 70px; }
 .colour-scale .bar { width: 160px; height: 10px; background: linear-gradient(90deg, rgb(68,1,84), rgb(59,82,139), rgb(33,145,140), rgb(94,201,98), rgb(253,231,37)); }
 .frames { display: flex; flex-wrap: wrap; gap: 16px; } .frame { margin: 0; width: 260px; } .frame figcaption { font-size: 12px; color: #59636e; }
-.stack { position: relative; width: 260px; } .stack img { position: absolute; inset: 0; width: 100%; height: 100%; image-rendering: pixelated; }
+.stack { position: relative; width: 260px; } .stack img { position: absolute; inset: 0; width: 100%; height: 100%; image-rendering: pixelated; } .stack img.overlay { opacity: .5; }
 pre { background: #f6f8fa; padding: 8px; overflow: auto; font-size: 12px; }
 @media print { .table-wrap { max-height: none; overflow: visible; } nav { display: none; } }
 `;

@@ -85,6 +85,8 @@
     return {
       opts: {
         title: spec.title,
+        // The colour scale below says what the colours mean; uPlot's legend would only repeat the axes.
+        legend: { show: false },
         scales: { x: { time: false, range: function (u, a, b) { return padded(a, b); } }, y: { range: function (u, a, b) { return padded(a, b); } } },
         axes: [{ label: spec.xLabel }, { label: spec.yLabel, size: 70 }],
         series: [{ label: spec.xLabel }, { label: spec.yLabel, stroke: GREY, paths: function () { return null; }, points: { show: false } }],
