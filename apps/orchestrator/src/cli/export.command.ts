@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { exportCampaign } from '../export/export-campaign';
 import { BundleIntegrityError } from '../export/manifest';
 import { replayBundle } from '../export/replay-bundle';
@@ -16,7 +16,9 @@ export async function exportCommand(campaignId: string, flags: ExportFlags): Pro
   const db = await openDatabase(options.databaseUrl ?? options.lab.config.database.url, options.baseDir);
   try {
     const startedAtMs = Date.now();
-    const result = await exportCampaign(db, resolve(options.baseDir, options.lab.config.dataDir), campaignId, flags.out ?? `exports/${campaignId}`);
+    const dataDir = resolve(options.baseDir, options.lab.config.dataDir);
+    // Under the data directory by default: bundles are data, not sources to commit.
+    const result = await exportCampaign(db, dataDir, campaignId, flags.out ?? join(dataDir, 'exports', campaignId));
     const totalBytes = result.files.reduce((sum, f) => sum + f.bytes, 0);
     for (const f of result.files) process.stdout.write(`${f.name.padEnd(20)} ${String(f.bytes).padStart(12)} bytes\n`);
     process.stdout.write(`exported ${result.experiments} experiments and ${result.frames} frames to ${result.dir} (${totalBytes} bytes) in ${Date.now() - startedAtMs} ms\n`);
