@@ -185,6 +185,12 @@ const stem = section({
   /** How far the darkening reaches from a boundary (strain and thickness change around it). */
   boundaryWidthNm: n(2),
   bfContrast: n(0.5),
+  /**
+   * Intrinsic vacancies cluster: the local vacancy fraction is the sample's mean times
+   * max(0, 1 + defectContrast * noise) with noise varying over defectClusterNm (0: uniform).
+   */
+  defectContrast: n(1.2),
+  defectClusterNm: n(8),
   /** Dose at which a column has a 63 % chance to have been knocked out. */
   damageDoseEPerA2: n(2e6),
   lineJitterNm: n(0.015),

@@ -1,4 +1,4 @@
-import { grainAt, newGrainHit } from './noise';
+import { fbm, grainAt, newGrainHit } from './noise';
 import type { Species, WorldParams } from './params';
 import { hash01, hashOf, mix32 } from './random';
 import type { Exposure, Sample } from './world';
@@ -34,10 +34,15 @@ export function doseAtEPerA2(exposures: readonly Exposure[], xNm: number, yNm: n
   return dose;
 }
 
-/** Chance that a column is vacant: intrinsic vacancies plus beam damage saturating with dose. */
-export function vacancyProbability(world: WorldParams, sample: Sample, doseEPerA2: number): number {
-  const intrinsic = sample.material.vacancyFraction;
-  return intrinsic + (1 - intrinsic) * (1 - Math.exp(-doseEPerA2 / world.stem.damageDoseEPerA2));
+/**
+ * Chance that a column at (x, y) is vacant: intrinsic vacancies, clustered around the sample's
+ * mean, plus beam damage saturating with dose.
+ */
+export function vacancyProbability(world: WorldParams, sample: Sample, doseEPerA2: number, xNm: number, yNm: number): number {
+  const { defectContrast, defectClusterNm, damageDoseEPerA2 } = world.stem;
+  const cluster = defectContrast === 0 ? 1 : Math.max(0, 1 + defectContrast * fbm(hashOf('defects', sample.structureSeed), xNm / defectClusterNm, yNm / defectClusterNm, 2));
+  const intrinsic = Math.min(1, sample.material.vacancyFraction * cluster);
+  return intrinsic + (1 - intrinsic) * (1 - Math.exp(-doseEPerA2 / damageDoseEPerA2));
 }
 
 export const overlaps = (e: Window, w: Window): boolean => e.x0Nm < w.x1Nm && e.x1Nm > w.x0Nm && e.y0Nm < w.y1Nm && e.y1Nm > w.y0Nm;
@@ -88,7 +93,7 @@ export function columnsIn(world: WorldParams, sample: Sample, window: Window): A
           const species: Species = host
             ? hash01(grainSites, i, j, 0) < sample.material.dopantFraction ? stem.dopantSpecies : stem.hostSpecies
             : stem.bSiteSpecies;
-          const pVacant = vacancyProbability(world, sample, doseAtEPerA2(exposures, x, y));
+          const pVacant = vacancyProbability(world, sample, doseAtEPerA2(exposures, x, y), x, y);
           columns.push({
             xNm: x,
             yNm: y,

@@ -119,7 +119,7 @@ export function renderStemFrame(world: WorldParams, sample: Sample, frame: StemF
         const y = window.y0Nm + (row + 0.5) * pixelNm;
         grainAt(grainSeed, x / grainNm, y / grainNm, hit);
         const boundaryNm = ((hit.secondNearest - hit.nearest) * grainNm) / 2;
-        const filled = 1 - vacancyProbability(world, sample, doseAtEPerA2(exposures, x, y));
+        const filled = 1 - vacancyProbability(world, sample, doseAtEPerA2(exposures, x, y), x, y);
         intensity[row * n + col] += meanWeight * filled * (1 - stem.boundaryContrast * Math.exp(-boundaryNm / stem.boundaryWidthNm));
       }
     }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { CampaignConfig } from '@lab/config';
+import type { DataFrame } from '@lab/drivers';
 import type { Candidate, Observation, Point, Proposal, SteerablePlanner } from '@lab/planners';
 import type { Repository } from 'typeorm';
 import { CampaignEntity, type CampaignStatus, ExperimentEntity, MeasurementEntity } from '../persistence/entities';
 import type { LabRuntime } from '../runtime/lab-runtime';
 import { ApprovalGate, type Decision } from './approval-gate';
+import { candidatesFromAtoms } from './atom-candidates';
 import { candidatesFromImages } from './candidates';
 import { BestTracker, DoseMeter, stoppingReason } from './stopping';
 import { type ModelMap, modelMapOf } from './model-map';
@@ -247,10 +249,19 @@ export class CampaignRunner {
     this.setupOutputs = Object.fromEntries([...results].map(([stepId, r]) => [stepId, r.outputs]));
     const spec = this.config.candidates;
     if (!spec) return;
-    const candidates = candidatesFromImages(results.get(spec.from.step)?.frames ?? [], spec);
+    const frames = results.get(spec.from.step)?.frames ?? [];
+    const candidates = spec.from.channel === 'haadf' ? await this.atomCandidates(frames, spec) : candidatesFromImages(frames, spec);
     this.candidates = candidates;
     this.planner.updateSpace({ ...plannerConfigOf(this.config, this.campaign.seed).space, candidates });
     this.runtime.events.publish('alert', { level: 'info', message: `${candidates.length} candidate locations from ${spec.from.step}, described by ${spec.features.join(', ')}` }, this.id);
+  }
+
+  /** Candidate tiles over an atom-resolved overview, from what the segmentation model saw in it. */
+  private async atomCandidates(frames: DataFrame[], spec: NonNullable<CampaignConfig['candidates']>): Promise<Candidate[]> {
+    const frame = frames.find((f) => f.header.kind === 'image' && f.header.channel === spec.from.channel);
+    if (!frame) throw new Error(`setup step '${spec.from.step}' gave no '${spec.from.channel}' image`);
+    const { atoms } = await this.runtime.vision().features(frame, { atoms: true, overlay: false });
+    return candidatesFromAtoms(frame, atoms ?? [], spec);
   }
 
   /** An experiment a crash interrupted: approve it if it was still waiting, then run it (its steps replay). */
