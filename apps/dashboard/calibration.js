@@ -39,11 +39,12 @@ function draw(canvas, pairs) {
   }
   ctx.fillStyle = '#6b7384';
   ctx.font = '11px system-ui, sans-serif';
-  ctx.fillText('measured →', width - margin - 62, height - 8);
+  ctx.textAlign = 'center';
+  ctx.fillText(`measured → (both axes ${num(lo)} … ${num(hi)})`, width / 2, height - 9);
   ctx.save();
-  ctx.translate(11, margin + 70);
+  ctx.translate(14, height / 2);
   ctx.rotate(-Math.PI / 2);
-  ctx.fillText('predicted ±2 sd →', 0, 0);
+  ctx.fillText('predicted, ±2 sd (same scale)', 0, 0);
   ctx.restore();
 }
 

@@ -64,7 +64,7 @@
         axes: [{ label: spec.xLabel }, { label: spec.yLabel, size: 70 }],
         series: [
           { label: spec.xLabel },
-          pointsOnly('measured', GREY, 6),
+          pointsOnly('measured', GREY, 8),
           { label: 'Pareto front', stroke: ORANGE, width: 2, spanGaps: true, points: { show: true, size: 9, stroke: ORANGE, fill: ORANGE } },
         ],
       },
@@ -137,6 +137,8 @@
             var ctx = u.ctx;
             var cap = 4 * devicePixelRatio;
             ctx.save();
+            // uPlot leaves the dash of the last series drawn (the dashed y = x) on the context.
+            ctx.setLineDash([]);
             ctx.strokeStyle = 'rgba(59, 99, 184, 0.55)';
             ctx.lineWidth = 1.5 * devicePixelRatio;
             points.forEach(function (p) {
