@@ -17,7 +17,7 @@ export function calibrationSection(calibration: CampaignCalibration, chartDivs: 
       ? table(['nominal coverage', ...c.coverage.map((p) => pct(p.nominal))], [['observed', ...c.coverage.map((p) => pct(p.observed))]], 'coverage')
       : '';
     return `<div class="calibration" data-objective="${escapeHtml(c.objective)}">
-${chartDivs.get(`calibration-${c.objective}`) ?? ''}
+${chartDivs.get(`calibration-${c.objective}`) ?? '<p class="note">No prediction to check yet: every measurement so far came before the model (initial design) or failed.</p>'}
 <div><h3>${escapeHtml(c.objective)}</h3><p class="verdict">${escapeHtml(calibrationVerdict(c))}</p>${table(['', 'observed', ''], rows, 'numbers')}${coverage}</div>
 </div>`;
   });

@@ -50,6 +50,7 @@ export function paretoChart(data: ReportData): ChartSpec | null {
   const xs = measuredOf(data, a.name);
   const ys = measuredOf(data, b.name);
   const points = data.experiments.flatMap((e, i) => (xs[i] !== null && ys[i] !== null ? [{ experiment: e.index + 1, x: xs[i] as number, y: ys[i] as number }] : []));
+  if (points.length === 0) return null;
   const front = paretoFront(data.objectives, points.map((p) => ({ ...p, id: String(p.experiment), values: [p.x, p.y] })));
   return {
     kind: 'pareto',
@@ -92,11 +93,13 @@ export function propertyMapChart(data: ReportData): ChartSpec | null {
     const value = values[i];
     return value !== null && Number.isFinite(x) && Number.isFinite(y) ? [{ experiment: e.index + 1, x, y, value }] : [];
   });
+  if (points.length === 0) return null;
   return { kind: 'property-map', id: 'property-map', title: `${objective.name} over ${xName} and ${yName}`, xLabel: xName, yLabel: yName, valueLabel: objective.name, points };
 }
 
+/** One parity chart per objective with at least one checked prediction (the section explains the rest). */
 export function calibrationCharts(calibration: CampaignCalibration): ChartSpec[] {
-  return calibration.objectives.map((c) => ({
+  return calibration.objectives.filter((c) => c.pairs.length > 0).map((c) => ({
     kind: 'calibration',
     id: `calibration-${c.objective}`,
     title: `${c.objective}: predicted against measured`,
