@@ -10,6 +10,7 @@ export interface WorkerModel {
 
 /** Main thread -> worker: analyse one frame. The pixel buffer is transferred, not copied. */
 export interface AnalyzeRequest {
+  type: 'analyze';
   jobId: number;
   task: VisionTask;
   image: { width: number; height: number; data: Float32Array; pixelSizeNm?: number };
@@ -18,6 +19,19 @@ export interface AnalyzeRequest {
   options: AnalyzeFrameOptions;
   includeAtoms: boolean;
 }
+
+/**
+ * Main thread -> worker: finish the frame in hand, release the ONNX sessions and exit. The pool
+ * never terminates a worker that may be inside a native InferenceSession.run: V8 termination
+ * mid-run makes the binding's N-API calls fail on the way out, node-addon-api throws a C++
+ * Napi::Error that nothing can catch, and std::terminate aborts the whole process.
+ */
+export interface CloseRequest {
+  type: 'close';
+}
+
+/** Everything the main thread sends a worker. */
+export type WorkerRequest = AnalyzeRequest | CloseRequest;
 
 /** Worker -> main thread. */
 export type AnalyzeResponse =

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { analyzeFrame, type FrameModel, grayImage } from '../../../../vision/src';
-import type { AnalyzeRequest, AnalyzeResponse, WorkerConfig, WorkerModel } from './inference-protocol';
+import type { AnalyzeRequest, AnalyzeResponse, WorkerConfig, WorkerModel, WorkerRequest } from './inference-protocol';
 import { openSession, runNchw } from './onnx-session';
 
 /**
@@ -48,8 +48,27 @@ async function handle(request: AnalyzeRequest): Promise<AnalyzeResponse> {
 
 const port = parentPort;
 if (!port) throw new Error('inference.worker must run in a worker thread');
-port.on('message', (request: AnalyzeRequest) => {
-  handle(request).then(
+/** The frame in hand (the pool sends one at a time); settles once its response is posted. */
+let inFlight: Promise<void> = Promise.resolve();
+
+/**
+ * Shut down from inside: wait for the frame in hand (its native run must return before this thread
+ * may end, see CloseRequest), release the sessions, then close the port so the thread's event loop
+ * empties and it exits with code 0.
+ */
+async function shutDown(): Promise<void> {
+  await inFlight;
+  for (const session of sessions.values()) await session.then((s) => s.release()).catch(() => undefined);
+  sessions.clear();
+  port?.close();
+}
+
+port.on('message', (request: WorkerRequest) => {
+  if (request.type === 'close') {
+    void shutDown();
+    return;
+  }
+  inFlight = handle(request).then(
     (response) => port.postMessage(response, response.ok && response.overlayPng ? [response.overlayPng.buffer as ArrayBuffer] : []),
     (error: unknown) => {
       const e = error instanceof Error ? error : new Error(String(error));

@@ -135,7 +135,11 @@ export class VisionPipeline {
     return this.scheduler.stats();
   }
 
-  /** Reject waiting frames, stop the workers and complete results$. */
+  /**
+   * Reject waiting frames, let the frames already in a worker finish (at most one per worker), stop
+   * the workers and complete results$. Await it before the process exits: a worker cut off inside
+   * a native model run aborts the process (see CloseRequest in inference-protocol.ts).
+   */
   async close(): Promise<void> {
     this.scheduler.close();
     await this.pool.close();
