@@ -6,6 +6,8 @@ import { pathLengthNm, randomOrder, rasterOrder, type Run, runFixedOrder, runPla
 
 /** A group of twin seeds in one world; held-out groups are only run for the final report. */
 export interface SeedSet {
+  /** Short name for files (plots). */
+  key: string;
   name: string;
   /** `simulation.world` overrides (a lab file's section); {} is the default world. */
   world: Record<string, unknown>;
@@ -19,9 +21,10 @@ export interface SeedSet {
  * the vacancies vary, domain size), so features or options fitted to the default world would show.
  */
 export const PFM_SEED_SETS: SeedSet[] = [
-  { name: 'tuning (default world, seeds 1-10)', world: {}, seeds: range(1, 10), heldOut: false },
-  { name: 'held-out seeds (default world, seeds 1001-1010)', world: {}, seeds: range(1001, 1010), heldOut: true },
+  { key: 'tuning', name: 'tuning (default world, seeds 1-10)', world: {}, seeds: range(1, 10), heldOut: false },
+  { key: 'heldout-seeds', name: 'held-out seeds (default world, seeds 1001-1010)', world: {}, seeds: range(1001, 1010), heldOut: true },
   {
+    key: 'heldout-world',
     name: 'held-out world (seeds 2001-2010)',
     world: {
       spm: {
@@ -74,7 +77,7 @@ export interface PfmBenchResult {
   campaigns: { discovery: string; mapping: string };
   grid: { locations: number; top1pct: number; budgetDiscovery: number; budgetMapping: number; budgetMappingBaseline: number };
   truth: string;
-  sets: Array<{ name: string; world: Record<string, unknown>; seeds: number[]; heldOut: boolean }>;
+  sets: Array<{ key: string; name: string; world: Record<string, unknown>; seeds: number[]; heldOut: boolean }>;
   discovery: DiscoveryRow[];
   mapping: MappingRow[];
 }
@@ -90,13 +93,32 @@ export interface PfmBenchOptions {
 }
 
 /** The campaign file with its candidates section replaced by one whose features are only the position. */
-function discoveryStrategies(campaign: CampaignConfig, loops: number): Array<{ name: string; run: (scene: PfmScene, seed: number) => Run }> {
+function withoutTravelCost(campaign: CampaignConfig): CampaignConfig {
+  const { travelCost: _dropped, ...options } = campaign.planner.options;
+  return { ...campaign, planner: { ...campaign.planner, options } };
+}
+
+/**
+ * What the overview can tell at best: the locations ranked by the noise-free loop area of a world
+ * where the vacancy concentration is the same everywhere (defectContrast 0), i.e. exact polarity
+ * and wall distances but nothing of the vacancy field, which no overview channel shows.
+ */
+function structureOracleOrder(campaign: CampaignConfig, world: Record<string, unknown>, seed: number): number[] {
+  const spm = (world.spm ?? {}) as Record<string, unknown>;
+  const flat = buildPfmScene(campaign, { ...world, spm: { ...spm, defectContrast: 0 } }, seed).truthLoopArea;
+  return Array.from(flat.keys()).sort((a, b) => flat[b] - flat[a] || a - b);
+}
+
+function discoveryStrategies(campaign: CampaignConfig, loops: number, world: Record<string, unknown>): Array<{ name: string; run: (scene: PfmScene, seed: number) => Run }> {
   const kind = campaign.planner.kind;
+  const travel = campaign.planner.options.travelCost !== undefined;
   return [
     { name: `structure-aware ${kind} (campaign)`, run: (scene, seed) => runPlanner(scene, campaign, 'structure', loops, seed, []) },
+    ...(travel ? [{ name: `structure-aware ${kind}, no travel cost`, run: (scene: PfmScene, seed: number) => runPlanner(scene, withoutTravelCost(campaign), 'structure', loops, seed, []) }] : []),
     { name: `spatial-only ${kind} (x, y)`, run: (scene, seed) => runPlanner(scene, campaign, 'spatial', loops, seed, []) },
     { name: 'random order', run: (scene, seed) => runFixedOrder(scene, randomOrder(scene.candidates.length, seed), null, 'structure', seed, []) },
     { name: 'raster order', run: (scene, seed) => runFixedOrder(scene, rasterOrder(scene.candidates.length), null, 'structure', seed, []) },
+    { name: 'bound: exact structure, no vacancy map', run: (scene, seed) => runFixedOrder(scene, structureOracleOrder(campaign, world, seed), null, 'structure', seed, []) },
   ];
 }
 
@@ -134,7 +156,7 @@ export function runPfmBench(opts: PfmBenchOptions): PfmBenchResult {
   const mappingRows: MappingRow[] = [];
   for (const set of sets) {
     const scenes = set.seeds.map((seed) => ({ seed, discovery: buildPfmScene(discovery, set.world, seed), mapping: buildPfmScene(mapping, set.world, seed) }));
-    for (const strategy of discoveryStrategies(discovery, budgetDiscovery)) {
+    for (const strategy of discoveryStrategies(discovery, budgetDiscovery, set.world)) {
       const perSeed = scenes.map(({ seed, discovery: scene }) => {
         const run = strategy.run(scene, seed);
         const top = topIndices(scene.truthLoopArea, 0.01);
@@ -183,7 +205,7 @@ export function runPfmBench(opts: PfmBenchOptions): PfmBenchResult {
     grid: { locations, top1pct: Math.max(1, pct(1)), budgetDiscovery, budgetMapping, budgetMappingBaseline },
     truth:
       'noise-free loop area: the twin hysteresisLoop at each location with loop noise and drift set to 0, tip sensitivity 1, scored by the campaign scalarizer loop_area; measured loops use the twin noise and drift (measurement index counts the overview as 0), no tip changes',
-    sets: sets.map(({ name, world, seeds, heldOut }) => ({ name, world, seeds, heldOut })),
+    sets: sets.map(({ key, name, world, seeds, heldOut }) => ({ key, name, world, seeds, heldOut })),
     discovery: discoveryRows,
     mapping: mappingRows,
   };
