@@ -8,7 +8,8 @@ export type { Twin } from './twins/twin';
 export type { FaultPatch, FaultSettings } from './twins/faults';
 export type { LedgerEntry } from './twins/ledger';
 export { World, type Sample, type Exposure } from './world/world';
-export type { Material } from './world/material';
+export { type Material, synthesizeMaterial } from './world/material';
+export { columnsIn, type AtomColumn } from './world/stem-lattice';
 export { renderStemFrame, type StemFrameSpec, type StemTruth, type ImagedColumn } from './world/stem-render';
 export { renderSpmFrame, type SpmFrame, type SpmFrameSpec, type SpmChannel } from './world/pfm-render';
 

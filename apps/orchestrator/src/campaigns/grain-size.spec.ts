@@ -9,7 +9,7 @@ const world = new World(parseWorldParams({}), 3);
 function overview(annealTempC: number, annealTimeMin: number, pixelSizeNm = 500 / 512): { frame: DataFrame; trueNm: number } {
   const sample = world.synthesize(`g-${annealTempC}-${annealTimeMin}-${pixelSizeNm}`, { fractions: { A: 0.5, B: 0.5, C: 0 }, annealTempC, annealTimeMin }, 'stem');
   const pixels = Math.round(500 / pixelSizeNm);
-  const { image, truth } = renderStemFrame(world.params, sample, { centreXNm: 1000, centreYNm: 1000, fovNm: 500, pixels, dwellUs: 40, detector: 'haadf', defocusNm: 0 }, 1);
+  const { image, truth } = renderStemFrame(world.params, sample, { centreXNm: 1000, centreYNm: 1000, fovNm: 500, pixels, dwellUs: 100, detector: 'haadf', defocusNm: 0 }, 1);
   return {
     frame: { header: { v: 1, cmdId: 'c', dataId: 'd', kind: 'image', dtype: 'float32', shape: [pixels, pixels], channel: 'haadf', pixelSizeNm: truth.pixelSizeNm }, values: image },
     trueNm: sample.material.grainSizeNm,
@@ -17,8 +17,8 @@ function overview(annealTempC: number, annealTimeMin: number, pixelSizeNm = 500 
 }
 
 describe('grain size by line intercepts', () => {
-  it('follows the true grain size of twin films within a factor of 1.5 from 40 to 300 nm', () => {
-    const readings = [[600, 10], [700, 60], [800, 60], [800, 240]].map(([t, m]) => overview(t, m));
+  it('follows the true grain size of twin films within a factor of 1.5 from 40 to 500 nm', () => {
+    const readings = [[600, 8], [600, 60], [700, 60], [800, 60], [900, 60], [900, 240]].map(([t, m]) => overview(t, m));
     for (const { frame, trueNm } of readings) {
       const measured = grainSizeNm([frame]) as number;
       expect(measured / trueNm).toBeGreaterThan(1 / 1.5);
@@ -26,6 +26,14 @@ describe('grain size by line intercepts', () => {
     }
     const measured = readings.map(({ frame }) => grainSizeNm([frame]) as number);
     expect([...measured].sort((a, b) => a - b)).toEqual(measured);
+  });
+
+  it('never reads grains below 20 nm, whose boundaries crowd together, as large ones', () => {
+    for (const [t, m] of [[350, 8], [400, 8], [500, 8]]) {
+      const { frame, trueNm } = overview(t, m);
+      expect(trueNm).toBeLessThan(26);
+      expect(grainSizeNm([frame])).toBeLessThan(60);
+    }
   });
 
   it('leaves atomic-resolution frames alone', () => {

@@ -1,0 +1,103 @@
+import { type Overhead, overheadOf } from './overhead';
+import { runOrchestrated } from './orchestrated-run';
+import { percent, spreadCell, tables, type Target } from './report';
+import { runStemBench, type StemBenchResult } from './stem';
+import { runSynthesisBench, SYNTHESIS_STRATEGIES, type SynthesisBenchResult } from './synthesis';
+
+/**
+ * The campaigns that close the loop through the whole orchestrator (twins, MQTT, vision, planner,
+ * database): synthesis-bo and stem-defect-hunt, plus the orchestrator's own overhead.
+ */
+export interface ClosedLoopResult {
+  synthesis: SynthesisBenchResult[];
+  stem: StemBenchResult;
+  overhead: Overhead[];
+  targets: Target[];
+}
+
+/** A world the campaigns were never tuned on: other vacancy and grain physics, other failures. */
+const VARIANT_WORLD = {
+  synthesis: {
+    vacancy: { doublingTempC: 90, perFractionC: 1.5, perHour: 0.5 },
+    grain: { doublingTempC: 120, timeExponent: 0.45 },
+    failureRegions: [
+      { reason: 'phase_separation', minFractionA: 0.7, minTempC: 800 },
+      { reason: 'amorphous', maxTempC: 380 },
+    ],
+  },
+};
+
+const quantiles = (values: number[]): { median: number; q25: number; q75: number } => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number): number => {
+    if (sorted.length === 0) return Number.NaN;
+    const i = (sorted.length - 1) * p;
+    const lo = Math.floor(i);
+    const hi = Math.ceil(i);
+    return Number.isFinite(sorted[lo]) && Number.isFinite(sorted[hi]) ? sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo) : sorted[hi];
+  };
+  return { median: at(0.5), q25: at(0.25), q75: at(0.75) };
+};
+
+export async function runClosedLoopBench(opts: { quick: boolean; log: (line: string) => void }): Promise<{ result: ClosedLoopResult; text: string; markdown: string }> {
+  const seeds = (first: number, n: number): number[] => Array.from({ length: n }, (_, i) => first + i);
+  const experiments = 40;
+  const synthesis = [
+    await runSynthesisBench({ seeds: seeds(101, opts.quick ? 2 : 10), experiments, worldName: 'default', log: opts.log }),
+    await runSynthesisBench({ seeds: seeds(201, opts.quick ? 1 : 5), experiments, world: VARIANT_WORLD, worldName: 'variant (never tuned on)', log: opts.log }),
+  ];
+  const stem = await runStemBench({ seeds: seeds(301, opts.quick ? 2 : 10), log: opts.log });
+  const overhead = [
+    overheadOf('synthesis-bo (2 in flight)', await runOrchestrated({ file: 'config/campaigns/synthesis-bo.yaml', seed: 1, timeScale: 0.000002 })),
+    overheadOf('stem-defect-hunt', await runOrchestrated({ file: 'config/campaigns/stem-defect-hunt.yaml', seed: 1, timeScale: 0.00002 })),
+    overheadOf('pfm-active-learning', await runOrchestrated({ file: 'config/campaigns/pfm-active-learning.yaml', seed: 1, timeScale: 0.00002 })),
+  ];
+
+  const synthesisTable = tables(
+    ['world', 'strategy', 'HV share @10', '@20', '@40', 'experiments to 95 % HV', 'best vacancy fraction @40', 'failed'],
+    synthesis.flatMap((part) =>
+      Object.keys(SYNTHESIS_STRATEGIES).map((strategy) => {
+        const runs = part.runs.filter((r) => r.strategy === strategy);
+        const share = (n: number): string => percent(quantiles(runs.map((r) => r.hvShare[Math.min(n, r.hvShare.length) - 1] ?? 0)).median);
+        const to95 = quantiles(runs.map((r) => {
+          const i = r.hvShare.findIndex((s) => s >= 0.95);
+          return i < 0 ? Infinity : i + 1;
+        }));
+        const best = quantiles(runs.map((r) => r.bestVacancy.at(-1) ?? Number.NaN)).median;
+        return [part.world, strategy, share(10), share(20), share(40), spreadCell(to95, part.experiments), `${best.toFixed(4)} (hidden min ${part.hiddenOptimum.minVacancyFraction.toFixed(4)})`, String(quantiles(runs.map((r) => r.failed)).median)];
+      }),
+    ),
+  );
+
+  const budget = stem.doseBudgetEPerA2;
+  const foundAt = (curve: { doseEPerA2: number; found: number }[], dose: number): number => curve.filter((p) => p.doseEPerA2 <= dose).at(-1)?.found ?? 0;
+  const doseFor = (curve: { doseEPerA2: number; found: number }[], count: number): number => curve.find((p) => p.found >= count)?.doseEPerA2 ?? Infinity;
+  const stemRows = (['hunt', 'raster', 'random'] as const).map((strategy) => {
+    const shares = stem.runs.map((r) => foundAt(r[strategy], budget) / r.totalVacancies);
+    const perDose = stem.runs.map((r) => (1e4 * foundAt(r[strategy], budget)) / Math.max(1, r[strategy].filter((p) => p.doseEPerA2 <= budget).at(-1)?.doseEPerA2 ?? 1));
+    const dose25 = quantiles(stem.runs.map((r) => doseFor(r[strategy], 0.25 * r.totalVacancies)));
+    const label = strategy === 'hunt' ? 'planner (campaign, incl. overview)' : strategy === 'raster' ? 'uniform high-dose scan, raster order' : 'high-dose tiles, random order';
+    return [label, percent(quantiles(shares).median), quantiles(perDose).median.toFixed(1), `${dose25.median.toFixed(0)} [${dose25.q25.toFixed(0)}, ${dose25.q75.toFixed(0)}]`];
+  });
+  const stemTable = tables(['strategy', `vacancies found within ${budget} e/A^2 (share of all)`, 'found per 10^4 e/A^2', 'dose to find 25 % (e/A^2)'], stemRows);
+  const identified = quantiles(stem.runs.map((r) => r.identifiedShare));
+
+  const overheadTable = tables(
+    ['campaign', 'experiments', 'wall (fast clock) s', 'orchestrator ms / experiment', 'nominal instrument s / experiment', 'share at real pace'],
+    overhead.map((o) => [o.campaign, String(o.experiments), o.wallS.toFixed(1), o.overheadMsPerExperiment.toFixed(0), o.realInstrumentSPerExperiment.toFixed(0), `${(100 * o.realisticShare).toFixed(3)} %`]),
+  );
+  const worstShare = Math.max(...overhead.map((o) => o.realisticShare));
+  const targets: Target[] = [
+    { part: 'overhead', name: 'orchestrator share of wall time at realistic instrument durations', goal: '<= 1 %', measured: `${(100 * worstShare).toFixed(3)} % (worst campaign)`, met: worstShare <= 0.01 },
+  ];
+  const text = [
+    'Synthesis (synthesis-bo.yaml): hypervolume of the true properties of the films made, share of the hidden optimum (median over seeds)',
+    synthesisTable.text,
+    `STEM defect hunt (stem-defect-hunt.yaml), ${stem.runs.length} seeds; the model's vacancy count over the truth in the imaged tiles: median ${identified.median.toFixed(3)}`,
+    stemTable.text,
+    'Orchestrator overhead',
+    overheadTable.text,
+  ].join('\n\n');
+  const markdown = [synthesisTable.markdown, stemTable.markdown, overheadTable.markdown].join('\n\n');
+  return { result: { synthesis, stem, overhead, targets }, text, markdown };
+}
