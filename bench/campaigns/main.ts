@@ -7,6 +7,7 @@ import { runCampaignsBench } from './run';
  */
 const args = process.argv.slice(2);
 void runCampaignsBench({
+  parts: ['pfm'],
   json: args.includes('--json'),
   quick: args.includes('--quick'),
   heldOut: !args.includes('--tuning-only'),

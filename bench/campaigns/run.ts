@@ -3,6 +3,7 @@ import { report, runContext } from '../support/report';
 import { type PfmBenchResult, runPfmBench } from './pfm';
 import { type PfmReport, pfmReport } from './pfm-report';
 import type { Target } from './report';
+import { type ClosedLoopResult, runClosedLoopBench } from './closed-loop';
 
 export interface CampaignsBenchOptions {
   /** Print the JSON result instead of tables. */
@@ -18,10 +19,13 @@ export interface CampaignsBenchOptions {
   /** Campaign files (defaults: the shipped PFM discovery and mapping campaigns). */
   discoveryFile?: string;
   mappingFile?: string;
+  /** Which parts to run (default both): the in-process PFM study, or the campaigns closed through the orchestrator. */
+  parts?: ('pfm' | 'closed-loop')[];
 }
 
 export interface CampaignsBenchResult {
-  pfm: PfmBenchResult & { targets: Target[]; plots: string[] };
+  pfm?: PfmBenchResult & { targets: Target[]; plots: string[] };
+  closedLoop?: ClosedLoopResult;
 }
 
 /**
@@ -31,27 +35,35 @@ export interface CampaignsBenchResult {
  */
 export async function runCampaignsBench(opts: CampaignsBenchOptions): Promise<CampaignsBenchResult> {
   const log = opts.json ? () => {} : (line: string) => console.error(line);
-  const pfm = runPfmBench({
-    discoveryFile: opts.discoveryFile ?? resolve(process.cwd(), 'config/campaigns/pfm-active-learning.yaml'),
-    mappingFile: opts.mappingFile ?? resolve(process.cwd(), 'config/campaigns/pfm-mapping.yaml'),
-    heldOut: opts.heldOut !== false,
-    seedsPerSet: opts.quick ? 3 : undefined,
-    log,
-  });
-  const plotDir = opts.plotDir === undefined ? resolve(process.cwd(), 'docs/img') : opts.plotDir;
-  const pfmTables: PfmReport = pfmReport(pfm, plotDir);
-  const result: CampaignsBenchResult & Record<string, unknown> = {
-    ...runContext('campaigns', `lab bench campaigns${opts.quick ? ' --quick' : ''}`),
-    pfm: { ...pfm, targets: pfmTables.targets, plots: pfmTables.plots },
-  };
-  const targetRows = pfmTables.targets.map((t) => [t.part, t.name, t.goal, t.measured, t.met ? 'yes' : 'NO']);
-  if (!opts.json) {
-    console.log(`PFM discovery (${pfm.grid.locations} locations, top-1 % = ${pfm.grid.top1pct}; GP strategies run ${pfm.grid.budgetDiscovery} loops)\n`);
-    console.log(pfmTables.discovery.text);
-    console.log(`\nPFM mapping (R^2 of the predicted loop area over all locations)\n`);
-    console.log(pfmTables.mapping.text);
-    console.log('');
+  const parts = opts.parts ?? ['pfm', 'closed-loop'];
+  const result: CampaignsBenchResult & Record<string, unknown> = { ...runContext('campaigns', `lab bench campaigns${opts.quick ? ' --quick' : ''}`) };
+  const targets: Target[] = [];
+  if (parts.includes('pfm')) {
+    const pfm = runPfmBench({
+      discoveryFile: opts.discoveryFile ?? resolve(process.cwd(), 'config/campaigns/pfm-active-learning.yaml'),
+      mappingFile: opts.mappingFile ?? resolve(process.cwd(), 'config/campaigns/pfm-mapping.yaml'),
+      heldOut: opts.heldOut !== false,
+      seedsPerSet: opts.quick ? 3 : undefined,
+      log,
+    });
+    const plotDir = opts.plotDir === undefined ? resolve(process.cwd(), 'docs/img') : opts.plotDir;
+    const pfmTables: PfmReport = pfmReport(pfm, plotDir);
+    result.pfm = { ...pfm, targets: pfmTables.targets, plots: pfmTables.plots };
+    targets.push(...pfmTables.targets);
+    if (!opts.json) {
+      console.log(`PFM discovery (${pfm.grid.locations} locations, top-1 % = ${pfm.grid.top1pct}; GP strategies run ${pfm.grid.budgetDiscovery} loops)\n`);
+      console.log(pfmTables.discovery.text);
+      console.log(`\nPFM mapping (R^2 of the predicted loop area over all locations)\n`);
+      console.log(pfmTables.mapping.text);
+      console.log('');
+    }
   }
-  report(opts.outFile, result, opts.json, ['part', 'target', 'goal', 'measured', 'met'], targetRows);
+  if (parts.includes('closed-loop')) {
+    const closedLoop = await runClosedLoopBench({ quick: opts.quick, log });
+    result.closedLoop = closedLoop.result;
+    targets.push(...closedLoop.result.targets);
+    if (!opts.json) console.log(`${closedLoop.text}\n`);
+  }
+  report(opts.outFile, result, opts.json, ['part', 'target', 'goal', 'measured', 'met'], targets.map((t) => [t.part, t.name, t.goal, t.measured, t.met ? 'yes' : 'NO']));
   return result;
 }

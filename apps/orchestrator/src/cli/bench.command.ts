@@ -1,16 +1,19 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { runCampaignsBench } from '../../../../bench/campaigns/run';
 import { runControlBench } from '../../../../bench/control/run';
 import { runMessagingBench } from '../../../../bench/messaging/run';
 import { runPlannersBench } from '../../../../bench/planners/run';
 import { runSoak } from '../../../../bench/soak/run';
-import { runVisionBench } from '../../../../bench/vision/run';
+import { parseVisionSections, runVisionBench } from '../../../../bench/vision/run';
 
 interface BenchFlags {
   json?: boolean;
   quick?: boolean;
   seeds?: string;
 }
+
+const CAMPAIGN_PARTS = ['pfm', 'closed-loop'] as const;
 
 const resultFile = (name: string): string => resolve(process.cwd(), 'bench', 'results', `${name}.json`);
 
@@ -41,8 +44,20 @@ export function addBenchCommands(program: Command): void {
     .description('segmentation quality on fresh twin images against the classical baseline, inference latency, throughput, memory')
     .option('--json', 'print JSON instead of tables')
     .option('--quick', 'fewer frames and runs')
-    .action(async (flags: BenchFlags) => {
-      await runVisionBench({ json: flags.json === true, quick: flags.quick === true, outFile: resultFile('vision') });
+    .option('--only <sections>', 'comma-separated: quality, latency, sustained, memory, api (the others keep their previous results)')
+    .action(async (flags: BenchFlags & { only?: string }) => {
+      await runVisionBench({ json: flags.json === true, quick: flags.quick === true, only: flags.only === undefined ? undefined : parseVisionSections(flags.only), outFile: resultFile('vision') });
+    });
+  bench
+    .command('campaigns')
+    .description('the shipped campaigns on the twins: PFM discovery and mapping, synthesis and STEM closed through the orchestrator, its overhead')
+    .option('--json', 'print JSON instead of tables')
+    .option('--quick', 'a few seeds per part, for a smoke run')
+    .addOption(new Option('--part <name>', 'only one part').choices(CAMPAIGN_PARTS))
+    .action(async (flags: BenchFlags & { part?: (typeof CAMPAIGN_PARTS)[number] }) => {
+      const parts = flags.part === undefined ? undefined : [flags.part];
+      const name = flags.part === undefined ? 'campaigns' : `campaigns-${flags.part}`;
+      await runCampaignsBench({ json: flags.json === true, quick: flags.quick === true, parts, outFile: resultFile(flags.quick ? `${name}-quick` : name) });
     });
   bench
     .command('control')
