@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
-import { runVisionBench } from './run';
+import { parseVisionSections, runVisionBench } from './run';
 
-/** `node dist/bench/vision/main.js [--json] [--quick]` (the same as `lab bench vision`). */
+/** `node dist/bench/vision/main.js [--json] [--quick] [--only=quality,api]` (the same as `lab bench vision`). */
 const args = process.argv.slice(2);
-runVisionBench({ json: args.includes('--json'), quick: args.includes('--quick'), outFile: resolve(process.cwd(), 'bench/results/vision.json') }).then(
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+runVisionBench({ json: args.includes('--json'), quick: args.includes('--quick'), only: only === undefined ? undefined : parseVisionSections(only), outFile: resolve(process.cwd(), 'bench/results/vision.json') }).then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
