@@ -1,7 +1,7 @@
 import type { CampaignConfig } from '@lab/config';
 import type { DataFrame } from '@lab/drivers';
 import type { Candidate } from '@lab/planners';
-import { parseWorldParams, renderSpmFrame, type SpmChannel, World, type WorldParams } from '@lab/simulations';
+import { DEFAULT_READ_BIAS_V, parseWorldParams, renderSpmFrame, SPM_CHANNEL_UNITS, type SpmChannel, World, type WorldParams } from '@lab/simulations';
 import { candidatesFromImages } from '../../apps/orchestrator/src/campaigns/candidates';
 import { loopArea } from '../../apps/orchestrator/src/campaigns/features';
 import { hysteresisLoop, PfmSurface } from '../../simulations/src/world/pfm';
@@ -35,8 +35,6 @@ export interface PfmScene {
   measure(i: number, measurementIndex: number): number;
   loop: LoopSettings;
 }
-
-const CHANNEL_UNITS: Record<SpmChannel, string> = { height: 'nm', pfmAmplitude: 'pm', pfmPhase: 'deg' };
 
 const asNumber = (value: unknown, fallback: number): number => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
 
@@ -96,6 +94,7 @@ export function buildPfmScene(campaign: CampaignConfig, worldOverrides: unknown,
     sizeNm: asNumber(scan.sizeNm, 5000),
     pixels,
     angleDeg: asNumber(scan.angleDeg, 0),
+    readBiasV: asNumber(scan.readBiasV, DEFAULT_READ_BIAS_V),
   };
   // The overview is the first AFM measurement of the sample (index 0), as in the campaign.
   const scanSeed = hashOf('measure', twinSeed, 'afm', sample.structureSeed, 'scan', 'overview', 0);
@@ -109,7 +108,7 @@ export function buildPfmScene(campaign: CampaignConfig, worldOverrides: unknown,
       dtype: 'float32',
       shape: [pixels, pixels],
       channel,
-      units: CHANNEL_UNITS[channel],
+      units: SPM_CHANNEL_UNITS[channel],
       pixelSizeNm: rendered.pixelSizeNm,
       originNm: rendered.originNm,
     },

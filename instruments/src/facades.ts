@@ -13,7 +13,7 @@ export class Spm extends Instrument {
   withdraw(o: Options): Promise<CommandHandle> { return this.send('withdraw', {}, o); }
   moveTip(to: { xNm: number; yNm: number }, o: Options): Promise<CommandHandle> { return this.send('moveTip', to, o); }
   setBias(biasV: number, o: Options): Promise<CommandHandle> { return this.send('setBias', { biasV }, o); }
-  scan(frame: { sizeNm: number; pixels: number; angleDeg?: number; lineRateHz: number; channels?: ('height' | 'pfmAmplitude' | 'pfmPhase')[] }, o: Options): Promise<CommandHandle> {
+  scan(frame: { sizeNm: number; pixels: number; angleDeg?: number; lineRateHz: number; channels?: ('height' | 'pfmAmplitude' | 'pfmPhase' | 'current')[]; readBiasV?: number }, o: Options): Promise<CommandHandle> {
     return this.send('scan', frame, o);
   }
   hysteresisLoop(at: { xNm: number; yNm: number }, waveform: { vMaxV: number; cycles: number; points: number }, o: Options): Promise<CommandHandle> {

@@ -11,7 +11,7 @@ export { World, type Sample, type Exposure } from './world/world';
 export { type Material, synthesizeMaterial } from './world/material';
 export { columnsIn, type AtomColumn } from './world/stem-lattice';
 export { renderStemFrame, type StemFrameSpec, type StemTruth, type ImagedColumn } from './world/stem-render';
-export { renderSpmFrame, type SpmFrame, type SpmFrameSpec, type SpmChannel } from './world/pfm-render';
+export { DEFAULT_READ_BIAS_V, renderSpmFrame, SPM_CHANNEL_UNITS, SPM_CHANNELS, type SpmChannel, type SpmFrame, type SpmFrameSpec } from './world/pfm-render';
 
 // Test helpers for integration tests elsewhere (orchestrator, drivers).
 export { startTestBroker, TestOrchestrator, waitFor, type Exchange } from './testing/mqtt-harness';

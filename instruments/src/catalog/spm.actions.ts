@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { type ActionCatalog, action } from './action';
 
 const point = { xNm: z.number(), yNm: z.number() };
-const channel = z.enum(['height', 'pfmAmplitude', 'pfmPhase']);
+/** Topography, PFM amplitude and phase, and the conductive-AFM current (pA at `readBiasV`). */
+const channel = z.enum(['height', 'pfmAmplitude', 'pfmPhase', 'current']);
+/** The instrument's read bias when a scan records `current` and names none. */
+const DEFAULT_READ_BIAS_V = 1;
 
 export const spmActions: ActionCatalog = {
   loadSample: action({ params: z.object({ sampleId: z.string().min(1) }).strict(), nominalDurationS: () => 60, exclusive: true }),
@@ -20,10 +23,13 @@ export const spmActions: ActionCatalog = {
         channels: z.array(channel).min(1).default(['height']),
         xNm: z.number().optional(),
         yNm: z.number().optional(),
+        readBiasV: z.number().optional(),
       })
       .strict(),
     // Trace and retrace of every line.
     nominalDurationS: (p) => (2 * p.pixels) / p.lineRateHz,
+    // A current map puts the read bias on the tip: the envelope's biasV limits it like a loop's vMaxV.
+    derived: (p): Record<string, number> => (p.channels.includes('current') ? { biasV: p.readBiasV ?? DEFAULT_READ_BIAS_V } : {}),
     exclusive: true,
   }),
   hysteresisLoop: action({

@@ -70,6 +70,23 @@ describe('instrument twins over MQTT', () => {
       expect(iv.data[0].header).toMatchObject({ shape: [2, 16], rows: ['biasV', 'currentPa'] });
     }));
 
+  it('SPM scan records a c-AFM current map at the read bias, limited by the envelope biasV', () =>
+    withLab(
+      async () => {
+        await orch.run('afm', 'loadSample', { sampleId: 'ref-strong' });
+        const scan = await orch.run('afm', 'scan', { sizeNm: 1000, pixels: 16, lineRateHz: 2, channels: ['pfmPhase', 'current'], readBiasV: 1.5, xNm: 2000, yNm: 3000 });
+        expect(scan.data.map((d) => d.header.channel)).toEqual(['pfmPhase', 'current']);
+        expect(scan.data[1].header).toMatchObject({ kind: 'image', units: 'pA', shape: [16, 16] });
+        // A positive read bias drives a positive current through the film, well above the noise.
+        expect(float32Values(scan.data[1].payload).every((pa) => pa > 0)).toBe(true);
+        const tooHigh = await orch.run('afm', 'scan', { sizeNm: 1000, pixels: 16, lineRateHz: 2, channels: ['current'], readBiasV: 3 });
+        expect(tooHigh.ack?.reason).toMatchObject({ code: 'validation', field: 'readBiasV' });
+        // Without a current map the read bias never reaches the tip: nothing to limit.
+        expect((await orch.run('afm', 'scan', { sizeNm: 1000, pixels: 16, lineRateHz: 2, channels: ['height'], readBiasV: 3 })).result?.status).toBe('succeeded');
+      },
+      { ...labOptions(), instruments: [{ id: 'afm', kind: 'spm', transport: { type: 'mqtt' }, envelope: { biasV: { min: -2, max: 2 } } }] },
+    ));
+
   it('the same seed and the same commands give identical data bytes', async () => {
     const campaign = async (): Promise<Buffer[]> =>
       withLab(async () => {

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import type { JsonObject } from '../wire/messages';
-import { renderSpmFrame, type SpmChannel } from '../world/pfm-render';
+import { DEFAULT_READ_BIAS_V, renderSpmFrame, SPM_CHANNEL_UNITS, SPM_CHANNELS } from '../world/pfm-render';
 import { hysteresisLoop, ivCurve, PfmSurface } from '../world/pfm';
 import { hashOf, Rng } from '../world/random';
 import { type AnyAction, defineAction, outsideScanRange, reject } from './action';
 import { MicroscopeTwin } from './microscope';
 import type { RunContext } from './run-context';
 
-const CHANNEL_UNITS: Record<SpmChannel, string> = { height: 'nm', pfmAmplitude: 'pm', pfmPhase: 'deg' };
 const point = { xNm: z.number(), yNm: z.number() };
 
 /**
@@ -85,12 +84,17 @@ export class SpmTwin extends MicroscopeTwin {
           pixels: z.number().int().min(2).max(4096),
           angleDeg: z.number().default(0),
           lineRateHz: z.number().positive(),
-          channels: z.array(z.enum(['height', 'pfmAmplitude', 'pfmPhase'])).min(1).default(['height', 'pfmAmplitude', 'pfmPhase']),
+          channels: z.array(z.enum(SPM_CHANNELS)).min(1).default(['height', 'pfmAmplitude', 'pfmPhase']),
           xNm: z.number().default(rangeNm / 2),
           yNm: z.number().default(rangeNm / 2),
+          /** Tip bias while the current (c-AFM) channel is recorded. */
+          readBiasV: z.number().default(DEFAULT_READ_BIAS_V),
         }),
         exclusive: true,
         measurement: true,
+        // The read bias is on the tip only when the current map is recorded; then it counts against
+        // the envelope's biasV like a loop's vMaxV does.
+        derived: (p) => (p.channels.includes('current') ? [{ name: 'biasV', value: p.readBiasV, field: 'readBiasV' }] : []),
         check: (p) => {
           const angle = (p.angleDeg * Math.PI) / 180;
           const halfNm = (p.sizeNm * (Math.abs(Math.cos(angle)) + Math.abs(Math.sin(angle)))) / 2;
@@ -104,7 +108,7 @@ export class SpmTwin extends MicroscopeTwin {
           const frame = renderSpmFrame(
             this.world.params,
             sample,
-            { centreXNm: p.xNm, centreYNm: p.yNm, sizeNm: p.sizeNm, pixels: p.pixels, angleDeg: p.angleDeg },
+            { centreXNm: p.xNm, centreYNm: p.yNm, sizeNm: p.sizeNm, pixels: p.pixels, angleDeg: p.angleDeg, readBiasV: p.readBiasV },
             p.channels,
             seed,
             this.tipSensitivity,
@@ -113,7 +117,7 @@ export class SpmTwin extends MicroscopeTwin {
             const values = frame.channels[channel];
             if (!values) continue;
             await ctx.emit(
-              { kind: 'image', channel, units: CHANNEL_UNITS[channel], shape: [p.pixels, p.pixels], pixelSizeNm: frame.pixelSizeNm, originNm: frame.originNm },
+              { kind: 'image', channel, units: SPM_CHANNEL_UNITS[channel], shape: [p.pixels, p.pixels], pixelSizeNm: frame.pixelSizeNm, originNm: frame.originNm },
               values,
             );
           }

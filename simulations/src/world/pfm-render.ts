@@ -1,9 +1,17 @@
 import type { WorldParams } from './params';
 import { PfmSurface } from './pfm';
-import { Rng } from './random';
+import { hashOf, Rng } from './random';
 import type { Sample } from './world';
 
-export type SpmChannel = 'height' | 'pfmAmplitude' | 'pfmPhase';
+/** Every channel a scan can record: topography, PFM amplitude and phase, and the c-AFM current. */
+export const SPM_CHANNELS = ['height', 'pfmAmplitude', 'pfmPhase', 'current'] as const;
+export type SpmChannel = (typeof SPM_CHANNELS)[number];
+
+/** Units of each channel's image values. */
+export const SPM_CHANNEL_UNITS: Record<SpmChannel, string> = { height: 'nm', pfmAmplitude: 'pm', pfmPhase: 'deg', current: 'pA' };
+
+/** The tip bias of a conductive-AFM (current) map when the scan names none. */
+export const DEFAULT_READ_BIAS_V = 1;
 
 /** A (possibly rotated) square scan frame in sample coordinates. */
 export interface SpmFrameSpec {
@@ -12,6 +20,8 @@ export interface SpmFrameSpec {
   sizeNm: number;
   pixels: number;
   angleDeg: number;
+  /** Tip bias while the current channel is recorded (c-AFM read bias); default DEFAULT_READ_BIAS_V. */
+  readBiasV?: number;
 }
 
 /** Rendered SPM channels plus the ground truth a vision model could be trained on. */
@@ -19,7 +29,7 @@ export interface SpmFrame {
   pixelSizeNm: number;
   /** Physical position of pixel (0, 0)'s top-left corner. */
   originNm: { xNm: number; yNm: number };
-  /** Row-major pixels x pixels images: height in nm, amplitude in pm, phase in degrees. */
+  /** Row-major pixels x pixels images: height in nm, amplitude in pm, phase in degrees, current in pA. */
   channels: Partial<Record<SpmChannel, Float32Array>>;
   truth: {
     /** 1 where the polarization points up. */
@@ -90,11 +100,32 @@ export function renderSpmFrame(
       if (height) height[i] += spm.topography.noiseNm * rng.normal();
     }
   }
+
+  // c-AFM: the contact-mode current at the read bias, from the same conductance model as the I-V
+  // sweep. Its noise comes from its own stream so asking for it leaves the other channels' bytes as they were.
+  let current: Float32Array | undefined;
+  if (channels.includes('current')) {
+    current = new Float32Array(n * n);
+    const readBiasV = frame.readBiasV ?? DEFAULT_READ_BIAS_V;
+    const currentRng = new Rng(hashOf('current', seed));
+    for (let row = 0; row < n; row++) {
+      for (let col = 0; col < n; col++) {
+        const [x, y] = position(col + 0.5, row + 0.5);
+        current[row * n + col] = surface.currentPa(x, y, readBiasV) + spm.iv.noisePa * currentRng.normal();
+      }
+    }
+  }
+
   const [originX, originY] = position(0, 0);
   return {
     pixelSizeNm: pixelNm,
     originNm: { xNm: originX, yNm: originY },
-    channels: { ...(height ? { height } : {}), ...(amplitude ? { pfmAmplitude: amplitude } : {}), ...(phase ? { pfmPhase: phase } : {}) },
+    channels: {
+      ...(height ? { height } : {}),
+      ...(amplitude ? { pfmAmplitude: amplitude } : {}),
+      ...(phase ? { pfmPhase: phase } : {}),
+      ...(current ? { current } : {}),
+    },
     truth: { domainUp, wall },
   };
 }

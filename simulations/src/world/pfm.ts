@@ -80,6 +80,17 @@ export class PfmSurface {
     };
   }
 
+  /**
+   * Tip-sample current at a bias, in pA: a tunnelling-like sinh whose conductance rises with the
+   * local vacancy concentration (oxygen vacancies are the charge carriers). The I-V sweep and the
+   * c-AFM current map both read it, so a current map shows the same vacancy field the loops feel.
+   */
+  currentPa(xNm: number, yNm: number, biasV: number): number {
+    const iv = this.spm.iv;
+    const conductancePaPerV = iv.conductancePaPerV * (1 + iv.conductancePerVacancyPct * 100 * this.vacancyFraction(xNm, yNm));
+    return conductancePaPerV * iv.nonlinearityV * Math.sinh(biasV / iv.nonlinearityV);
+  }
+
   /** Saturated piezoresponse: material strength, lowered near walls, scaled by the tip. */
   saturationPm(wallDistanceNm: number, tipSensitivity: number): number {
     const loop = this.spm.loop;
@@ -152,12 +163,11 @@ export function hysteresisLoop(surface: PfmSurface, probe: ProbeSpec & { cycles:
 export function ivCurve(surface: PfmSurface, probe: ProbeSpec, rng: Rng): Float32Array[] {
   const iv = surface.spm.iv;
   const at = drifted(surface, probe);
-  const conductance = iv.conductancePaPerV * (1 + iv.conductancePerVacancyPct * 100 * surface.vacancyFraction(at.xNm, at.yNm));
   const bias = new Float32Array(probe.points);
   const current = new Float32Array(probe.points);
   for (let i = 0; i < probe.points; i++) {
     bias[i] = -probe.vMaxV + (2 * probe.vMaxV * i) / Math.max(1, probe.points - 1);
-    current[i] = conductance * iv.nonlinearityV * Math.sinh(bias[i] / iv.nonlinearityV) + iv.noisePa * rng.normal();
+    current[i] = surface.currentPa(at.xNm, at.yNm, bias[i]) + iv.noisePa * rng.normal();
   }
   return [bias, current];
 }
