@@ -40,6 +40,15 @@ describe('candidatesFromImages', () => {
     expect(candidates[2 * SIZE + 4].features?.[0]).toBe(0);
   });
 
+  it('current_pa is the c-AFM current at the pixel the tip lands on', () => {
+    // Current rises down the rows (as a vacancy-rich band would show) in picoamperes.
+    const withCurrent = [...frames, image('current', (r, c) => 2 + 0.5 * r + 0.01 * c)];
+    const candidates = candidatesFromImages(withCurrent, spec(['current_pa']));
+    expect(candidates[3 * SIZE + 5].features?.[0]).toBeCloseTo(2 + 1.5 + 0.05, 5);
+    expect(candidates[7 * SIZE].features?.[0]).toBeCloseTo(5.5, 5);
+    expect(() => candidatesFromImages(frames, spec(['current_pa']))).toThrow(/current_pa need channels/);
+  });
+
   it('refuses amplitude_pm when the overview recorded no amplitude', () => {
     expect(() => candidatesFromImages([frames[0]], spec(['amplitude_pm']))).toThrow(/amplitude_pm need channels/);
   });

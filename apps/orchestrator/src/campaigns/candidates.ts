@@ -97,7 +97,7 @@ function patchStats(values: ArrayLike<number>, size: number, row: number, col: n
 /**
  * Candidate locations on a grid over an overview image, each described by its neighbourhood:
  * the share of up-polarized domain, the distance to the nearest domain wall, the mean PFM
- * amplitude, the roughness, or simply its position (for a spatial-only model).
+ * amplitude, the roughness, the c-AFM current, or simply its position (for a spatial-only model).
  */
 export function candidatesFromImages(frames: DataFrame[], spec: CandidatesConfig): Candidate[] {
   const base = imageOf(frames, spec.from.channel);
@@ -108,6 +108,7 @@ export function candidatesFromImages(frames: DataFrame[], spec: CandidatesConfig
   const walls = needsWalls ? wallDistancePx(up, size) : undefined;
   const amplitude = imageOf(frames, 'pfmAmplitude');
   const height = imageOf(frames, 'height');
+  const current = imageOf(frames, 'current');
   const feature: Record<ImageFeature, (row: number, col: number, xNm: number, yNm: number) => number> = {
     xNm: (_r, _c, x) => x,
     yNm: (_r, _c, _x, y) => y,
@@ -120,8 +121,13 @@ export function candidatesFromImages(frames: DataFrame[], spec: CandidatesConfig
     // tip lands on, where a patch mean blurs a wall 40 nm away into a whole neighbourhood.
     domain_up: (r, c) => up[r * size + c],
     amplitude_pm: (r, c) => (amplitude ? amplitude.values[r * size + c] : Number.NaN),
+    // c-AFM current at the pixel: conduction follows the local vacancy concentration, which no
+    // topography or PFM channel shows and which sets the coercive voltage of the loop taken there.
+    current_pa: (r, c) => (current ? current.values[r * size + c] : Number.NaN),
   };
-  const missing = spec.features.filter((f) => ((f === 'amplitude_mean' || f === 'amplitude_pm') && !amplitude) || (f === 'height_sd' && !height));
+  const missing = spec.features.filter(
+    (f) => ((f === 'amplitude_mean' || f === 'amplitude_pm') && !amplitude) || (f === 'height_sd' && !height) || (f === 'current_pa' && !current),
+  );
   if (missing.length > 0) throw new Error(`features ${missing.join(', ')} need channels the overview did not record`);
   const fromAtoms = spec.features.filter((f) => ATOM_FEATURES.has(f));
   if (fromAtoms.length > 0) throw new Error(`features ${fromAtoms.join(', ')} come from an atom-resolved overview (channel haadf)`);
