@@ -14,7 +14,7 @@ describe('PFM active learning: setup, candidate grid, loops where the planner ch
       const db = orchestrator.runtime.db;
       const setup = await db.getRepository(MeasurementEntity).findBy({ experimentId: `setup-${row.id}` });
       expect(setup.map((m) => m.stepId).sort()).toEqual(['approach', 'handover', 'make', 'overview']);
-      expect(setup.find((m) => m.stepId === 'overview')?.files.map((f) => f.channel).sort()).toEqual(['height', 'pfmAmplitude', 'pfmPhase']);
+      expect(setup.find((m) => m.stepId === 'overview')?.files.map((f) => f.channel).sort()).toEqual(['current', 'height', 'pfmAmplitude', 'pfmPhase']);
       const experiments = await db.getRepository(ExperimentEntity).find({ where: { campaignId: row.id }, order: { index: 'ASC' } });
       // An 8x8 grid over 5000 nm at 128 px: centres at (16 k + 8.5) px of 39.0625 nm.
       const onGrid = (nm: number) => Number.isInteger(Math.round((nm / (5000 / 128) - 8.5) * 1000) / 1000 / 16);
