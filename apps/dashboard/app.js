@@ -86,13 +86,19 @@ function renderConvergence(rows, objective) {
   const predicted = done.map((r) => r.predicted?.[objective.name]?.mean ?? null);
   const data = [xs, ys, best, predicted];
   const container = $('#convergence');
+  const label = objective?.name ?? 'objective';
+  // The y axis names the objective: a campaign with another objective needs a new plot.
+  if (plot && plot.axes[1].label !== label) {
+    plot.destroy();
+    plot = null;
+  }
   if (!plot) {
     plot = new uPlot(
       {
         width: Math.max(320, container.clientWidth),
         height: 240,
         scales: { x: { time: false } },
-        axes: [{ label: 'experiment' }, { label: objective?.name ?? 'objective' }],
+        axes: [{ label: 'experiment' }, { label }],
         series: [
           {},
           { label: 'measured', stroke: '#4a6fc0', points: { show: true, size: 6 }, paths: () => null },
@@ -106,6 +112,7 @@ function renderConvergence(rows, objective) {
   } else {
     plot.setData(data);
   }
+  container.setAttribute('aria-label', `convergence of ${plot.axes[1].label} over experiments`);
 }
 
 function paramInputs(parameters, values = {}) {
@@ -346,6 +353,7 @@ function showLogin(message) {
 function showApp() {
   $('#login').hidden = true;
   $('#app').hidden = false;
+  listCampaignFiles().catch(() => undefined);
 }
 
 $('#login').addEventListener('submit', async (event) => {
@@ -391,6 +399,14 @@ $('#start-form').addEventListener('submit', (event) => {
   event.preventDefault();
   control({ type: 'startCampaign', file: new FormData(event.target).get('file'), seed: 1 }, 'campaign started');
 });
+
+/** Offer the shipped campaign files by name in the start form. */
+async function listCampaignFiles() {
+  const files = await getJson('/api/campaigns/files');
+  $('#campaign-files').replaceChildren(
+    ...files.map((f) => Object.assign(document.createElement('option'), { value: f.file, label: `${f.name}: ${f.description}` })),
+  );
+}
 
 async function boot() {
   getJson('/api/health').then((h) => ($('#lab-name').textContent = h.lab)).catch(() => undefined);

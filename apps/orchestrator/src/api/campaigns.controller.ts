@@ -32,6 +32,12 @@ export class CampaignsController {
     return this.campaigns.list();
   }
 
+  /** The campaign files in config/campaigns that can be started by name. */
+  @Get('files')
+  files(): Promise<{ file: string; name: string; description: string }[]> {
+    return this.campaigns.files();
+  }
+
   @Get(':id')
   async get(@Param('id') id: string): Promise<CampaignView> {
     const row = await this.campaigns.get(id);

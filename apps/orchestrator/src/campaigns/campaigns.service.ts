@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { basename, resolve, sep } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
 import { type CampaignConfig, ConfigError, type ObjectiveConfig, parseCampaign } from '@lab/config';
 import { createPlanner, PLANNERS_VERSION, validatePlannerConfig } from '@lab/planners';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { In } from 'typeorm';
+import { parse as parseYaml } from 'yaml';
 import { AuditEntity, CampaignConfigEntity, CampaignEntity, CommandLogEntity, ExperimentEntity, MeasurementEntity } from '../persistence/entities';
 import { LabRuntime } from '../runtime/lab-runtime';
 import { CampaignRunner, type CampaignSummary, type RunProgress } from './campaign-runner';
@@ -93,6 +94,19 @@ export class CampaignsService implements OnApplicationShutdown {
   /** The campaigns running now. */
   runners(): CampaignRunner[] {
     return [...this.runnerMap.values()].map((r) => r.runner);
+  }
+
+  /** The campaign files a technician can start: every YAML file in config/campaigns, with its name and description. */
+  async files(): Promise<{ file: string; name: string; description: string }[]> {
+    const dir = resolve(this.runtime.options.baseDir, 'config', 'campaigns');
+    const names = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
+    return Promise.all(
+      names.map(async (file) => {
+        const parsed: unknown = parseYaml(await readFile(join(dir, file), 'utf8'));
+        const field = (key: string): string => (parsed !== null && typeof parsed === 'object' && typeof (parsed as Record<string, unknown>)[key] === 'string' ? String((parsed as Record<string, unknown>)[key]) : '');
+        return { file, name: field('name') || file, description: field('description') };
+      }),
+    );
   }
 
   /** Campaign text from a file under config/campaigns (never outside it) or given inline. */
