@@ -7,7 +7,8 @@ import { Rng } from './rng';
 /**
  * Priors of the MAP fit. Lengthscales follow BoTorch's 2025 dimension-scaled default
  * LogNormal(sqrt2 + ln(d)/2, sqrt3), which keeps high-dimensional models from overfitting;
- * the noise prior LogNormal(-4, 1) sits around 1e-2..1e-4 in standardized units.
+ * the noise variance gets a nearly flat Gamma(1.1, 0.05) so the data, not the prior, decide how
+ * noisy the measurements are (see MapObjective.evaluate).
  */
 export interface FitOptions {
   kernel: KernelKind;
@@ -28,7 +29,9 @@ export interface FitOptions {
 const SQRT2 = Math.SQRT2;
 const SQRT3 = Math.sqrt(3);
 const LOG_2PI = Math.log(2 * Math.PI);
-const NOISE_PRIOR = { loc: Math.log(1e-4) + 1.5 * 1.5, scale: 1.5 };
+const NOISE_PRIOR = { shape: 1.1, rate: 0.05 };
+/** Where the noise starts and random starts centre (log variance, standardized units). */
+const NOISE_START = -4;
 const LOG_LS_BOUNDS: [number, number] = [Math.log(5e-3), Math.log(1e3)];
 const LOG_OS_BOUNDS: [number, number] = [Math.log(0.05), Math.log(20)];
 const MEAN_BOUNDS: [number, number] = [-5, 5];
@@ -151,9 +154,14 @@ export class MapObjective {
       f += u + ((u - ls.loc) * (u - ls.loc)) / (2 * ls.scale * ls.scale);
       grad[d] += 1 + (u - ls.loc) / (ls.scale * ls.scale);
     }
+    // Gamma(1.1, 0.05) on the noise variance (BoTorch's long-time default): nearly flat, so the
+    // data decide. A LogNormal(-4, 1) density here held the noise near 7e-3 by ~10 nats, so with
+    // few points pure noise was explained as signal at the shortest lengthscale and the stated sd
+    // at and near measured points collapsed to almost nothing.
     const un = theta[dim + 1];
-    f += un + ((un - NOISE_PRIOR.loc) ** 2) / (2 * NOISE_PRIOR.scale ** 2);
-    grad[dim + 1] += 1 + (un - NOISE_PRIOR.loc) / NOISE_PRIOR.scale ** 2;
+    const nv = Math.exp(un);
+    f += -(NOISE_PRIOR.shape - 1) * un + NOISE_PRIOR.rate * nv;
+    grad[dim + 1] += -(NOISE_PRIOR.shape - 1) + NOISE_PRIOR.rate * nv;
     const uo = theta[dim];
     f += 0.5 * uo * uo;
     grad[dim] += uo;
@@ -167,7 +175,7 @@ export function defaultHyper(dim: number, minNoise = 1e-6): GpHyper {
   const ls = lengthscalePrior(dim);
   // Start at the prior's mode (in lengthscale units), which is short enough to see structure.
   const logLs = Math.min(LOG_LS_BOUNDS[1], Math.max(LOG_LS_BOUNDS[0], ls.loc - ls.scale * ls.scale));
-  return { logLengthscales: new Array<number>(dim).fill(logLs), logOutputscale: 0, logNoise: Math.max(Math.log(minNoise), NOISE_PRIOR.loc - 1), mean: 0 };
+  return { logLengthscales: new Array<number>(dim).fill(logLs), logOutputscale: 0, logNoise: Math.max(Math.log(minNoise), NOISE_START - 1), mean: 0 };
 }
 
 /** MAP hyperparameters by multi-start bounded L-BFGS on standardized data (X in the unit cube). */
@@ -195,7 +203,7 @@ export function fitHyper(X: Float64Array, y: Float64Array, dim: number, extraNoi
   for (let s = 0; s < (opts.randomStarts ?? 0); s++) {
     const t = packHyper(defaultHyper(dim, minNoise));
     for (let d = 0; d < dim; d++) t[d] = ls.loc - ls.scale * ls.scale + 1.5 * rng.normal();
-    t[dim + 1] = NOISE_PRIOR.loc + rng.normal();
+    t[dim + 1] = NOISE_START + rng.normal();
     starts.push(clamp(t));
   }
   const grad = new Float64Array(dim + 3);
@@ -207,4 +215,42 @@ export function fitHyper(X: Float64Array, y: Float64Array, dim: number, extraNoi
     if (res.f < best.f) best = { t: res.x, f: res.f };
   }
   return unpackHyper(best.t, dim);
+}
+
+/**
+ * Leave-one-out check of the fitted model's own uncertainty: mean over the fit rows of the squared
+ * LOO standardized residual, z_i^2 = alpha_i^2 / [K^{-1}]_ii (closed form: the LOO mean error is
+ * alpha_i / [K^{-1}]_ii and the LOO predictive variance 1 / [K^{-1}]_ii). 1 when the stated
+ * variances match the errors; > 1 when the MAP fit is overconfident, which with few points it
+ * usually is (it ignores hyperparameter uncertainty and tends to interpolate noise). This is the
+ * cross-validation variance estimate of Bachoc (2013), used to rescale the predictive variance.
+ */
+export function looVarianceRatio(kernel: KernelKind, hyper: GpHyper, X: Float64Array, y: Float64Array, extraNoise: Float64Array | null): number {
+  const n = y.length;
+  const dim = hyper.logLengthscales.length;
+  if (n < 3) return 1;
+  const invLs2 = hyper.logLengthscales.map((l) => Math.exp(-2 * l));
+  const os = Math.exp(hyper.logOutputscale);
+  const noise = Math.exp(hyper.logNoise);
+  const K = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < a; b++) {
+      let r2 = 0;
+      for (let d = 0; d < dim; d++) r2 += (X[a * dim + d] - X[b * dim + d]) ** 2 * invLs2[d];
+      K[a * n + b] = K[b * n + a] = os * kernelValue(kernel, r2);
+    }
+    K[a * n + a] = os + noise + (extraNoise ? extraNoise[a] : 0);
+  }
+  let chol: Cholesky;
+  try {
+    chol = Cholesky.factor(K, n, n, 1e-10 * (os + noise));
+  } catch {
+    return 1;
+  }
+  const alpha = chol.solve(Float64Array.from(y, (v) => v - hyper.mean));
+  const Kinv = chol.inverse();
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (alpha[i] * alpha[i]) / Kinv[i * n + i];
+  const ratio = s / n;
+  return Number.isFinite(ratio) && ratio > 0 ? ratio : 1;
 }

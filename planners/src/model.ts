@@ -1,4 +1,4 @@
-import { fitHyper } from './fit';
+import { fitHyper, looVarianceRatio } from './fit';
 import { GaussianProcess, GpHyper } from './gp';
 import { KernelKind } from './kernel';
 import { mixSeed, Rng } from './rng';
@@ -26,6 +26,11 @@ export interface SurrogateState {
   /** Output standardization frozen at the last fit, so appending rows never changes old targets. */
   yMean: number;
   yStd: number;
+  /**
+   * Factor on the predictive variance so the stated sd matches leave-one-out errors at the last
+   * fit (see looVarianceRatio); absent in states saved before it existed, meaning 1.
+   */
+  varianceScale?: number;
 }
 
 export interface SurrogateOptions {
@@ -109,6 +114,16 @@ export class Surrogate {
     return { mean: st.yMean + st.yStd * mean, sd: st.yStd * sd };
   }
 
+  /**
+   * What a new measurement at a point with this posterior will read, in the target's own units:
+   * latent variance plus the fitted noise (a measurement carries its noise), times the
+   * leave-one-out variance factor (the MAP fit alone is overconfident with few points).
+   */
+  measurement(gp: GaussianProcess, post: { mean: number; variance: number }): { mean: number; sd: number } {
+    const scale = this.state!.varianceScale ?? 1;
+    return this.unscale(post.mean, Math.sqrt(scale * (post.variance + gp.noise)));
+  }
+
   private noiseOf(r: TrainingRow): number {
     return r.noiseVar !== undefined && r.noiseVar > 0 ? r.noiseVar / this.state!.yStd ** 2 : 0;
   }
@@ -152,7 +167,20 @@ export class Surrogate {
       maxIter: cold ? 150 : 60,
       rng,
     });
-    this.state = { hyper, fitN: n, yMean, yStd };
+    const varianceScale = calibrationScale(looVarianceRatio(this.opts.kernel, hyper, X, y, anyNoise ? noise : null), m);
+    this.state = { hyper, fitN: n, yMean, yStd, varianceScale };
     this.invalidate();
   }
+}
+
+/**
+ * The LOO ratio from m rows is itself uncertain (a chi-square with about m degrees of freedom), so
+ * it is shrunk toward 1 with PRIOR_ROWS pseudo-rows. It only ever widens (at most 20x in sd): LOO
+ * reuses the hyperparameters fitted on all rows, so a ratio below 1 is more often luck than real
+ * underconfidence, and held-out checks show the MAP fit erring on the confident side.
+ */
+const PRIOR_ROWS = 2;
+function calibrationScale(ratio: number, m: number): number {
+  const shrunk = (m * ratio + PRIOR_ROWS) / (m + PRIOR_ROWS);
+  return Math.min(400, Math.max(1, shrunk));
 }

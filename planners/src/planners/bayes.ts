@@ -287,10 +287,15 @@ export class BayesPlanner extends BasePlanner {
     return { next, close: undo };
   }
 
+  /**
+   * `predicted` is what a measurement at x will read (Surrogate.measurement: latent plus noise,
+   * LOO-calibrated, own units): the calibration report checks measurements against this sd.
+   * `mean`/`sd` stay latent and standardized: they feed the acquisition split, which scores f.
+   */
   private predictedAt(gp: GaussianProcess, x: ArrayLike<number>): { predicted: Proposal['predicted']; mean: number; sd: number } {
     const post = gp.predict(x);
     const sigma = Math.sqrt(post.variance);
-    const own = this.surrogate.unscale(post.mean, sigma);
+    const own = this.surrogate.measurement(gp, post);
     const mean = this.objective.direction === 'target' ? own.mean : this.sign * own.mean;
     return { predicted: { [this.objective.name]: { mean, sd: own.sd } }, mean: post.mean, sd: sigma };
   }

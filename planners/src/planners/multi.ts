@@ -227,7 +227,8 @@ export class MultiObjectivePlanner extends BasePlanner {
       const p = gp.predict(choice.x);
       mu[i] = p.mean;
       sd[i] = Math.sqrt(p.variance);
-      const own = this.surrogates[i].unscale(mu[i], sd[i]);
+      // The stated sd is of a measurement (noise included, LOO-calibrated); the latent sd feeds the split.
+      const own = this.surrogates[i].measurement(gp, p);
       predicted[this.objectives[i].name] = { mean: this.unorient(this.objectives[i], own.mean), sd: own.sd };
     });
     const sample = this.candidates ? this.candidates.inputs.slice(0, 64) : ctx.domain.sample(64, mixSeed(ctx.seed, 0x7e));
