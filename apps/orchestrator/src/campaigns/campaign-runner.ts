@@ -79,7 +79,16 @@ export class CampaignRunner {
     this.campaigns = runtime.db.getRepository(CampaignEntity);
     this.experiments = runtime.db.getRepository(ExperimentEntity);
     this.approvals = new ApprovalGate(() => this.config.approval);
-    this.executor = new WorkflowExecutor(runtime, campaign.id, this.control, () => this.pausePoint());
+    this.executor = new WorkflowExecutor(runtime, campaign.id, this.control, () => this.pausePoint(), {
+      full: (error) => {
+        this.runtime.events.publish('alert', { level: 'error', code: 'disk_full', message: `disk full: ${error.message}; measurements wait in memory until there is space` }, this.id);
+        void this.setStatus('paused', { statusReason: 'disk full: waiting for space to store measurements' });
+      },
+      cleared: () => {
+        this.runtime.events.publish('alert', { level: 'info', code: 'disk_full_cleared', message: 'disk space is back: measurements stored, the campaign goes on' }, this.id);
+        void this.setStatus('running', { statusReason: null });
+      },
+    });
   }
 
   get id(): string {

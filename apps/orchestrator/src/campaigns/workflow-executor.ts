@@ -7,6 +7,7 @@ import type { Instrument } from '@lab/instruments';
 import type { Repository } from 'typeorm';
 import type { JsonRecord } from '../persistence/columns';
 import { CommandLogEntity, type ExperimentEntity, MeasurementEntity, type StoredFile } from '../persistence/entities';
+import { type DiskFullHooks, writeWhenSpace } from '../runtime/disk-full';
 import type { LabRuntime } from '../runtime/lab-runtime';
 import { computeFeatures } from './features';
 import { InstrumentLocks } from './instrument-locks';
@@ -42,6 +43,8 @@ export class WorkflowExecutor {
     private readonly campaignId: string,
     private readonly control: RunControl,
     private readonly pausePoint: () => Promise<void>,
+    /** Told when storing waits for disk space, and when it goes through again. */
+    private readonly diskFull: DiskFullHooks,
   ) {
     this.measurements = runtime.db.getRepository(MeasurementEntity);
     this.commands = runtime.db.getRepository(CommandLogEntity);
@@ -160,12 +163,18 @@ export class WorkflowExecutor {
     });
   }
 
+  /** A write that waits for disk space rather than lose what the instrument measured. */
+  private store<T>(write: () => Promise<T>): Promise<T> {
+    return writeWhenSpace(write, this.diskFull);
+  }
+
   /** Segment an image into features (added to `features`); returns the provenance, or nothing for data it does not analyse. */
   private async analyse(frame: DataFrame, features: Record<string, number>): Promise<JsonRecord | undefined> {
     if (!isAnalysed(frame)) return undefined;
     const analysed = await this.runtime.vision().features(frame);
     for (const [name, value] of Object.entries(analysed.features)) if (typeof value === 'number' && Number.isFinite(value)) features[name] = value;
-    const overlay = analysed.overlayPng ? await this.runtime.blobs.put(analysed.overlayPng, 'png') : undefined;
+    const png = analysed.overlayPng;
+    const overlay = png ? await this.store(() => this.runtime.blobs.put(png, 'png')) : undefined;
     return JSON.parse(JSON.stringify({ task: analysed.task, ...analysed.provenance, overlay })) as JsonRecord;
   }
 
@@ -177,13 +186,15 @@ export class WorkflowExecutor {
     if (earlier) return { features: earlier.features, files: earlier.files };
     const files: StoredFile[] = [];
     for (const frame of result.data) {
-      const stored = await this.runtime.blobs.put(encodeDataFrame(frame), 'frame');
+      const bytes = encodeDataFrame(frame);
+      const stored = await this.store(() => this.runtime.blobs.put(bytes, 'frame'));
       const { dataId, kind, shape, channel, rows } = frame.header;
       const analysis = await this.analyse(frame, features);
       files.push({ dataId, kind, shape, channel, rows, ...stored, ...(analysis ? { analysis } : {}) });
     }
-    await this.measurements.insert({
-      id: randomUUID(),
+    const id = randomUUID();
+    await this.store(() => this.measurements.insert({
+      id,
       campaignId: this.campaignId,
       experimentId: row.id,
       stepId: step.id,
@@ -193,7 +204,7 @@ export class WorkflowExecutor {
       features,
       files,
       createdAtMs: Date.now(),
-    });
+    }));
     return { features, files };
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile, access } from 'node:fs/promises';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Raw data on disk, named by the sha256 of its bytes: the same frame is stored once, and never altered. */
@@ -15,8 +15,14 @@ export class BlobStore {
       await mkdir(join(this.root, 'blobs', sha256.slice(0, 2)), { recursive: true });
       // Write then rename, so a crash never leaves a half-written file under the final name.
       const temp = `${absolute}.${process.pid}.tmp`;
-      await writeFile(temp, bytes);
-      await rename(temp, absolute);
+      try {
+        await writeFile(temp, bytes);
+        await rename(temp, absolute);
+      } catch (error) {
+        // A full disk leaves a partial temp file: give its blocks back before the caller retries.
+        await rm(temp, { force: true });
+        throw error;
+      }
     }
     return { sha256, path: relative };
   }
