@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLab } from '@lab/config';
@@ -12,14 +12,47 @@ export interface SoakOptions {
   json: boolean;
   outFile: string;
   experiments: number;
+  /** The AFM channel imaged (default pfmPhase, which goes through the vision pipeline; height does not). */
+  channel?: 'pfmPhase' | 'height';
 }
+
+/** One memory sample. Everything in MB. */
+interface Sample {
+  experiments: number;
+  rssMb: number;
+  heapMb: number;
+  /** The V8 heap as committed (resident as far as touched): what the heap costs in RSS, unlike heapMb (used). */
+  heapTotalMb: number;
+  /** Memory V8 knows is held outside its heap (Buffers, typed arrays). */
+  externalMb: number;
+  /** Resident anonymous memory (malloc arenas, V8 heap, thread stacks) and resident file-backed pages (code, mmapped files). */
+  anonMb: number;
+  fileMb: number;
+  /** The SQLite file and its write-ahead log. */
+  dbMb: number;
+  walMb: number;
+  elapsedS: number;
+}
+
+/** Resident anonymous and file-backed kB from /proc/self/smaps_rollup (Linux); NaN elsewhere. */
+function residentKinds(): { anonMb: number; fileMb: number } {
+  try {
+    const text = readFileSync('/proc/self/smaps_rollup', 'utf8');
+    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
+    return { anonMb: kb('Anonymous') / 1024, fileMb: (kb('Rss') - kb('Anonymous')) / 1024 };
+  } catch {
+    return { anonMb: Number.NaN, fileMb: Number.NaN };
+  }
+}
+
+const fileMb = (path: string): number => (existsSync(path) ? statSync(path).size / 2 ** 20 : 0);
 
 /**
  * The soak: one long campaign on the fast clock, with an image per experiment going through
  * storage and analysis, sampling resident memory as it goes. A quasi-random planner keeps the
  * planner's own cost out of the measurement: this is about the orchestrator leaking, not the GP.
  */
-const campaign = (experiments: number): string => `
+const campaign = (experiments: number, channel: string): string => `
 name: soak
 parameters:
   - { name: lineRateHz, type: continuous, lower: 1, upper: 8 }
@@ -31,7 +64,7 @@ setup:
   - { id: make, instrument: robot, action: synthesize, params: { sampleId: "\${experiment.sampleId}", recipe: { fractions: { A: 0.5, B: 0.3, C: 0.2 }, annealTempC: 700, annealTimeMin: 30 } } }
   - { id: handover, instrument: robot, action: handover, params: { sampleId: "\${steps.make.sampleId}", to: afm } }
 workflow:
-  - { id: image, instrument: afm, action: scan, params: { sizeNm: 2000, pixels: 64, lineRateHz: "\${params.lineRateHz}", channels: [pfmPhase] } }
+  - { id: image, instrument: afm, action: scan, params: { sizeNm: 2000, pixels: 64, lineRateHz: "\${params.lineRateHz}", channels: [${channel}] } }
 `;
 
 /**
@@ -61,15 +94,27 @@ export async function runSoak(opts: SoakOptions): Promise<void> {
   writeFileSync(labFile, stringify(lab.config));
   const orchestrator = await startOrchestrator({ lab, baseDir: root, http: false, simulate: false });
   const twins = await startTwins(root, labFile, orchestrator.runtime.brokerUrl);
-  const samples: { experiments: number; rssMb: number; heapMb: number; elapsedS: number }[] = [];
+  const samples: Sample[] = [];
   const started = Date.now();
+  const dbFile = join(dir, 'soak.sqlite');
   const sample = (experiments: number): void => {
-    const { rss, heapUsed } = process.memoryUsage();
-    samples.push({ experiments, rssMb: rss / 2 ** 20, heapMb: heapUsed / 2 ** 20, elapsedS: (Date.now() - started) / 1000 });
-    if (!opts.json && experiments % 1000 === 0) console.log(`${experiments} experiments, rss ${(rss / 2 ** 20).toFixed(1)} MB`);
+    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+    samples.push({
+      experiments,
+      rssMb: rss / 2 ** 20,
+      heapMb: heapUsed / 2 ** 20,
+      heapTotalMb: heapTotal / 2 ** 20,
+      externalMb: external / 2 ** 20,
+      ...residentKinds(),
+      dbMb: fileMb(dbFile),
+      walMb: fileMb(`${dbFile}-wal`),
+      elapsedS: (Date.now() - started) / 1000,
+    });
+    const last = samples[samples.length - 1];
+    if (!opts.json && experiments % 1000 === 0) console.log(`${experiments} experiments, rss ${last.rssMb.toFixed(1)} MB (anon ${last.anonMb.toFixed(1)}, file ${last.fileMb.toFixed(1)}), heap ${last.heapMb.toFixed(1)} of ${last.heapTotalMb.toFixed(1)}, external ${last.externalMb.toFixed(1)}, db ${last.dbMb.toFixed(1)}, wal ${last.walMb.toFixed(1)}`);
   };
   try {
-    const row = await orchestrator.campaigns.create({ file: 'soak.yaml', text: campaign(opts.experiments), seed: 1 });
+    const row = await orchestrator.campaigns.create({ file: 'soak.yaml', text: campaign(opts.experiments, opts.channel ?? 'pfmPhase'), seed: 1 });
     const { done } = await orchestrator.campaigns.start(row.id, ({ done: count }) => {
       if (count % 100 === 0) sample(count);
     });
@@ -89,7 +134,8 @@ export async function runSoak(opts: SoakOptions): Promise<void> {
       rssPeakMb: round(peak),
       rssGrowthAfterWarmupPct: round((100 * (last.rssMb - warmup.rssMb)) / warmup.rssMb),
       targetGrowthPct: 10,
-      samples: samples.map((s) => ({ ...s, rssMb: round(s.rssMb), heapMb: round(s.heapMb) })),
+      channel: opts.channel ?? 'pfmPhase',
+      samples: samples.map((s) => ({ ...s, rssMb: round(s.rssMb), heapMb: round(s.heapMb), heapTotalMb: round(s.heapTotalMb), externalMb: round(s.externalMb), anonMb: round(s.anonMb), fileMb: round(s.fileMb), dbMb: round(s.dbMb), walMb: round(s.walMb) })),
     };
     report(
       opts.outFile,

@@ -24,6 +24,11 @@ export async function openDatabase(url: string, baseDir = process.cwd()): Promis
       // Concurrent readers (the CLI, a second orchestrator checking the file) wait instead of failing.
       prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
         db.pragma('busy_timeout = 5000');
+        // better-sqlite3 builds SQLite with a 16 MB page cache per connection (its
+        // SQLITE_DEFAULT_CACHE_SIZE=-16000), which fills as the database grows: over a long campaign
+        // that showed as resident memory that never came back (docs/benchmarks.md, soak). 2 MB is
+        // SQLite's own default; the operating system's file cache keeps hot pages anyway.
+        db.pragma('cache_size = -2000');
       },
       ...common,
     });
