@@ -50,4 +50,6 @@ export type AnalyzeResponse =
 /** Data every worker starts with. */
 export interface WorkerConfig {
   intraOpThreads: number;
+  /** Scheduling niceness for the worker thread and the ONNX Runtime threads it starts (0: unchanged). */
+  nice: number;
 }

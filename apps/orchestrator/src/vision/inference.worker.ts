@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { analyzeFrame, type FrameModel, grayImage } from '../../../../vision/src';
@@ -9,6 +11,23 @@ import { openSession, runNchw } from './onnx-session';
  * (tiling, model, post-processing, overlay), so none of that runs on the orchestrator's event loop.
  */
 const config = workerData as WorkerConfig;
+
+/**
+ * Lower this thread's priority before any session exists, so the ONNX Runtime threads it starts
+ * inherit it: inference is throughput work, while the orchestrator's own thread (HTTP API,
+ * websockets, instrument commands) is latency work that must win the cores when both want them.
+ * Linux keeps a nice value per thread (setpriority on a thread id); elsewhere nothing changes.
+ */
+function lowerPriority(nice: number): void {
+  if (nice === 0) return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+  } catch {
+    // No /proc/thread-self (not Linux) or not permitted: run at the normal priority.
+  }
+}
+lowerPriority(config.nice);
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
 function sessionFor(path: string): Promise<ort.InferenceSession> {

@@ -13,6 +13,11 @@ export interface PoolOptions {
    * a native run aborts the process (see CloseRequest), so this is a last resort, not the path.
    */
   closeTimeoutMs?: number;
+  /**
+   * Niceness of the inference threads (default 10; 0 leaves them at the process's priority). On a
+   * small machine a saturated pool otherwise takes the cores from the thread that answers the API.
+   */
+  nice?: number;
 }
 
 interface Slot {
@@ -124,7 +129,7 @@ export class InferencePool {
 
   private spawn(): Slot {
     const entry = workerEntry();
-    const workerData: WorkerConfig = { intraOpThreads: this.options.intraOpThreads };
+    const workerData: WorkerConfig = { intraOpThreads: this.options.intraOpThreads, nice: this.options.nice ?? 10 };
     const worker = new Worker(entry.script, { eval: entry.evalSource, workerData });
     let markExited = (): void => undefined;
     const slot: Slot = { worker, exited: new Promise<void>((resolve) => (markExited = resolve)) };
