@@ -55,6 +55,19 @@ const candidatesSchema = z
       .min(1)
       .describe('what the model sees of each location: structure descriptors, or xNm/yNm for a spatial-only model'),
     parameters: z.object({ x: z.string(), y: z.string() }).strict().default({ x: 'xNm', y: 'yNm' }).describe('the campaign parameters that receive the location'),
+    registration: z
+      .object({
+        everyExperiments: z.number().int().positive().describe('rescan after this many finished experiments'),
+        sizeNm: z.number().positive().describe('side of the rescan window, centred on the overview'),
+        pixels: z.number().int().min(8).max(1024).describe('pixels per side of the rescan window'),
+        channel: z.string().default('height').describe('the channel compared between rescans'),
+        limitNm: z.number().nonnegative().describe('adopt a new drift correction when it differs from the one in use by more than this'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'track drift between the overview and the spectra: a reference rescan of a small window after the setup, another every N experiments; locations are sent shifted by the drift estimated from them',
+      ),
   })
   .strict();
 

@@ -104,11 +104,11 @@ export class SpmTwin extends MicroscopeTwin {
         run: async (ctx, p) => {
           await this.engage(ctx, [['scan', (2 * p.pixels) / p.lineRateHz]]);
           const sample = this.mounted();
-          const { seed } = ctx.measurementSeed(sample);
+          const { seed, index } = ctx.measurementSeed(sample);
           const frame = renderSpmFrame(
             this.world.params,
             sample,
-            { centreXNm: p.xNm, centreYNm: p.yNm, sizeNm: p.sizeNm, pixels: p.pixels, angleDeg: p.angleDeg, readBiasV: p.readBiasV },
+            { centreXNm: p.xNm, centreYNm: p.yNm, sizeNm: p.sizeNm, pixels: p.pixels, angleDeg: p.angleDeg, readBiasV: p.readBiasV, measurementIndex: index },
             p.channels,
             seed,
             this.tipSensitivity,

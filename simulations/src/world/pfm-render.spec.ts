@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORLD, parseWorldParams } from './params';
-import { ivCurve, PfmSurface } from './pfm';
+import { drifted, ivCurve, PfmSurface } from './pfm';
 import { renderSpmFrame } from './pfm-render';
 import { Rng } from './random';
 import { World } from './world';
@@ -66,5 +66,32 @@ describe('c-AFM current channel', () => {
     expect(withCurrent.channels.pfmAmplitude).toEqual(without.channels.pfmAmplitude);
     expect(withCurrent.channels.pfmPhase).toEqual(without.channels.pfmPhase);
     expect(without.channels.current).toBeUndefined();
+  });
+});
+
+describe('drift in scans', () => {
+  const world = parseWorldParams({ spm: { loop: { driftNmPerMeasurement: 5 } } });
+  const sample = new World(world, 3).synthesize('drift', recipe, 'afm');
+  const surface = new PfmSurface(world, sample);
+  const spec = { centreXNm: 2500, centreYNm: 2500, sizeNm: 640, pixels: 64, angleDeg: 0 };
+
+  it('shows the surface shifted by the drift a loop with the same measurement index feels', () => {
+    const index = 6;
+    const later = renderSpmFrame(world, sample, { ...spec, measurementIndex: index }, ['height'], 11);
+    // Where a loop sent to the frame's centre would really be: the same rule, one function.
+    const at = drifted(surface, { xNm: spec.centreXNm, yNm: spec.centreYNm, measurementIndex: index });
+    expect(Math.hypot(at.xNm - spec.centreXNm, at.yNm - spec.centreYNm)).toBeCloseTo(30, 6);
+    // The later scan is, pixel for pixel, a drift-free scan of the frame moved by the drift (same noise seed).
+    const moved = renderSpmFrame(world, sample, { ...spec, centreXNm: at.xNm, centreYNm: at.yNm }, ['height'], 11);
+    const a = later.channels.height as Float32Array;
+    const b = moved.channels.height as Float32Array;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    expect(worst).toBeLessThan(1e-3);
+    // The frame is reported where the scanner was sent: the instrument does not know it drifted.
+    expect(later.originNm).toEqual(renderSpmFrame(world, sample, spec, ['height'], 11).originNm);
+    // And it is not the earlier scan: 30 nm is three pixels.
+    const earlier = renderSpmFrame(world, sample, spec, ['height'], 11).channels.height as Float32Array;
+    expect(correlation(a, earlier)).toBeLessThan(correlation(a, b) - 0.05);
   });
 });

@@ -1,5 +1,5 @@
 import type { WorldParams } from './params';
-import { PfmSurface } from './pfm';
+import { drifted, PfmSurface } from './pfm';
 import { hashOf, Rng } from './random';
 import type { Sample } from './world';
 
@@ -22,6 +22,11 @@ export interface SpmFrameSpec {
   angleDeg: number;
   /** Tip bias while the current channel is recorded (c-AFM read bias); default DEFAULT_READ_BIAS_V. */
   readBiasV?: number;
+  /**
+   * The instrument's measurement index on this sample: the surface shows up shifted by the same
+   * drift a loop with this index feels (see `drifted`); default 0, no drift.
+   */
+  measurementIndex?: number;
 }
 
 /** Rendered SPM channels plus the ground truth a vision model could be trained on. */
@@ -60,13 +65,20 @@ export function renderSpmFrame(
     const v = row * pixelNm - half;
     return [frame.centreXNm + cos * u - sin * v, frame.centreYNm + sin * u + cos * v];
   };
+  // The frame is where the scanner was sent; what it sees there is the drifted surface.
+  const measurementIndex = frame.measurementIndex ?? 0;
+  const sampled = (col: number, row: number): [number, number] => {
+    const [x, y] = position(col, row);
+    const at = drifted(surface, { xNm: x, yNm: y, measurementIndex });
+    return [at.xNm, at.yNm];
+  };
 
   const field = new Float32Array(n * n);
   const wantHeight = channels.includes('height');
   const height = wantHeight ? new Float32Array(n * n) : undefined;
   for (let row = 0; row < n; row++) {
     for (let col = 0; col < n; col++) {
-      const [x, y] = position(col + 0.5, row + 0.5);
+      const [x, y] = sampled(col + 0.5, row + 0.5);
       field[row * n + col] = surface.domainField(x, y);
       if (height) height[row * n + col] = surface.heightNm(x, y);
     }
@@ -110,7 +122,7 @@ export function renderSpmFrame(
     const currentRng = new Rng(hashOf('current', seed));
     for (let row = 0; row < n; row++) {
       for (let col = 0; col < n; col++) {
-        const [x, y] = position(col + 0.5, row + 0.5);
+        const [x, y] = sampled(col + 0.5, row + 0.5);
         current[row * n + col] = surface.currentPa(x, y, readBiasV) + spm.iv.noisePa * currentRng.normal();
       }
     }

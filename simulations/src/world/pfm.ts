@@ -172,8 +172,13 @@ export function ivCurve(surface: PfmSurface, probe: ProbeSpec, rng: Rng): Float3
   return [bias, current];
 }
 
-function drifted(surface: PfmSurface, probe: ProbeSpec): { xNm: number; yNm: number } {
+/**
+ * Where on the sample the tip really is when it is sent to (xNm, yNm) for the measurement with this
+ * index: the slow thermal drift moves the sample under the tip along one direction, so much per
+ * measurement. Spectroscopy and scans both go through here, so a rescan sees the drift a loop feels.
+ */
+export function drifted(surface: PfmSurface, at: { xNm: number; yNm: number; measurementIndex: number }): { xNm: number; yNm: number } {
   const dir = surface.driftDirection();
-  const shiftNm = surface.spm.loop.driftNmPerMeasurement * probe.measurementIndex;
-  return { xNm: probe.xNm + dir.x * shiftNm, yNm: probe.yNm + dir.y * shiftNm };
+  const shiftNm = surface.spm.loop.driftNmPerMeasurement * at.measurementIndex;
+  return { xNm: at.xNm + dir.x * shiftNm, yNm: at.yNm + dir.y * shiftNm };
 }

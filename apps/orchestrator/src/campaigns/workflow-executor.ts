@@ -11,11 +11,18 @@ import { type DiskFullHooks, writeWhenSpace } from '../runtime/disk-full';
 import type { LabRuntime } from '../runtime/lab-runtime';
 import { computeFeatures } from './features';
 import { InstrumentLocks } from './instrument-locks';
+import type { ShiftNm } from './registration';
 import { CampaignAborted, type RunControl } from './run-control';
 import { resolveTemplates, type TemplateScope } from './templates';
 
 /** How long a step waits for its instrument to come (back) online before the experiment errors. */
 const INSTRUMENT_WAIT_MS = 30_000;
+
+/** The drift correction an experiment's locations are sent with: parameter x gets + dxNm, y + dyNm. */
+export interface LocationCorrection extends ShiftNm {
+  x: string;
+  y: string;
+}
 
 /** Why an experiment ended without objective values. */
 export class ExperimentFailed extends Error {
@@ -73,18 +80,53 @@ export class WorkflowExecutor {
   }
 
   /**
+   * A registration rescan (k = 0 is the reference): run once, under its own idempotency key so a
+   * replay after a crash reattaches to it instead of scanning again, and stored (under the given
+   * row, like the setup's measurements) so a restart reads it back. Holds the instrument like an experiment's span does.
+   */
+  async runRegistrationScan(registrationRow: ExperimentEntity, k: number, step: WorkflowStep, config: CampaignConfig): Promise<DataFrame[]> {
+    const scanStep: WorkflowStep = { ...step, id: `registration-${k}` };
+    const stored = await this.storedRegistrationScan(registrationRow, k);
+    if (stored) return stored;
+    const release = await this.locks.acquire(step.instrument);
+    try {
+      const scope: TemplateScope = { params: {}, experiment: { id: registrationRow.id, sampleId: registrationRow.sampleId, index: registrationRow.index }, steps: {} };
+      const result = await this.runStep(registrationRow, scanStep, scope, config, `${this.campaignId}/registration/${k}`);
+      await this.storeMeasurement(registrationRow, scanStep, result, true);
+      return result.data;
+    } finally {
+      release();
+    }
+  }
+
+  /** The frames of registration rescan k, if an earlier run stored them. */
+  async storedRegistrationScan(registrationRow: ExperimentEntity, k: number): Promise<DataFrame[] | undefined> {
+    const stored = await this.measurements.findOneBy({ experimentId: registrationRow.id, stepId: `registration-${k}` });
+    if (!stored) return undefined;
+    return Promise.all(stored.files.map(async (f) => decodeDataFrame(await readFile(join(this.runtime.blobs.root, f.path)))));
+  }
+
+  /**
    * Run every step; returns the objective values. Each instrument is held from the experiment's
    * first step on it to its last, so experiments in flight together take turns and a sample handed
    * over to a microscope stays the one under its beam until its measurements are done.
    */
-  async run(row: ExperimentEntity, config: CampaignConfig, setupOutputs: Record<string, Record<string, unknown>> = {}): Promise<Record<string, number>> {
-    const scope: TemplateScope = { params: row.params, experiment: { id: row.id, sampleId: row.sampleId, index: row.index }, steps: { ...setupOutputs } };
+  async run(
+    row: ExperimentEntity,
+    config: CampaignConfig,
+    setupOutputs: Record<string, Record<string, unknown>> = {},
+    correction?: LocationCorrection,
+  ): Promise<Record<string, number>> {
+    // The row keeps the location the planner chose; the steps are sent where that surface is now.
+    const scope: TemplateScope = { params: correctedParams(row.params, correction), experiment: { id: row.id, sampleId: row.sampleId, index: row.index }, steps: { ...setupOutputs } };
     const spans = instrumentSpans(config.workflow, (id) => this.runtime.instruments.has(id));
     const held = new Map<string, () => void>();
     try {
       for (const [index, step] of config.workflow.entries()) {
         for (const [instrumentId, span] of spans) if (span.first === index) held.set(instrumentId, await this.locks.acquire(instrumentId));
-        const result = await this.runStep(row, step, scope, config);
+        const sent = await this.runStep(row, step, scope, config);
+        // Which correction a measurement was taken with stays next to it (the command log has the sent params).
+        const result = correction && (sent.data.length > 0 || sent.outputs) ? { ...sent, outputs: { ...(sent.outputs ?? {}), registrationDxNm: correction.dxNm, registrationDyNm: correction.dyNm } } : sent;
         const { features, files: stored } = await this.storeMeasurement(row, step, result);
         scope.steps[step.id] = { ...(result.outputs ?? {}), ...features };
         this.runtime.events.publish('experiment.step', { experimentId: row.id, stepId: step.id, outputs: result.outputs ?? {}, features, files: stored }, this.campaignId);
@@ -99,21 +141,29 @@ export class WorkflowExecutor {
     return Object.fromEntries(config.objectives.map((o) => [o.name, objectiveValue(o, scope)]));
   }
 
-  private async runStep(row: ExperimentEntity, step: WorkflowStep, scope: TemplateScope, config: CampaignConfig): Promise<CommandResult> {
+  private async runStep(row: ExperimentEntity, step: WorkflowStep, scope: TemplateScope, config: CampaignConfig, keyBase?: string): Promise<CommandResult> {
     const instrument = this.runtime.instruments.get(step.instrument);
     if (!instrument) throw new ExperimentFailed(`no instrument '${step.instrument}'`, false);
     for (let attempt = 0; ; attempt++) {
       await this.pausePoint();
       await this.ready(instrument, step);
-      const result = await this.attempt(row, step, scope, config, instrument, attempt);
+      const result = await this.attempt(row, step, scope, config, instrument, attempt, keyBase);
       if (result) return result;
       // Interrupted by pause-now: back to the checkpoint before this step, then again.
     }
   }
 
   /** One try of a step; undefined when pause-now interrupted it. */
-  private async attempt(row: ExperimentEntity, step: WorkflowStep, scope: TemplateScope, config: CampaignConfig, instrument: Instrument, attempt: number): Promise<CommandResult | undefined> {
-    const idempotencyKey = `${this.campaignId}/${row.index}/${step.id}${attempt > 0 ? `/retry-${attempt}` : ''}`;
+  private async attempt(
+    row: ExperimentEntity,
+    step: WorkflowStep,
+    scope: TemplateScope,
+    config: CampaignConfig,
+    instrument: Instrument,
+    attempt: number,
+    keyBase = `${this.campaignId}/${row.index}/${step.id}`,
+  ): Promise<CommandResult | undefined> {
+    const idempotencyKey = `${keyBase}${attempt > 0 ? `/retry-${attempt}` : ''}`;
     // After a restart the step may already have been sent: send it again under the same id and
     // key, and the instrument replays its result (or reattaches to it) instead of running it twice.
     const earlier = await this.commands.findOneBy({ idempotencyKey });
@@ -233,6 +283,17 @@ export function instrumentSpans(workflow: readonly WorkflowStep[], isInstrument:
     }
   });
   return spans;
+}
+
+/** The experiment's params with the location moved by the correction (numbers only; others as they are). */
+function correctedParams(params: ExperimentEntity['params'], correction: LocationCorrection | undefined): ExperimentEntity['params'] {
+  if (!correction) return params;
+  const moved = { ...params };
+  const x = params[correction.x];
+  const y = params[correction.y];
+  if (typeof x === 'number') moved[correction.x] = x + correction.dxNm;
+  if (typeof y === 'number') moved[correction.y] = y + correction.dyNm;
+  return moved;
 }
 
 function objectiveValue(objective: ObjectiveConfig, scope: TemplateScope): number {
