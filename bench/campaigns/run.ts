@@ -4,6 +4,7 @@ import { type PfmBenchResult, runPfmBench } from './pfm';
 import { type PfmReport, pfmReport } from './pfm-report';
 import type { Target } from './report';
 import { type ClosedLoopResult, runClosedLoopBench } from './closed-loop';
+import { closedLoopPlots } from './closed-loop-plots';
 
 export interface CampaignsBenchOptions {
   /** Print the JSON result instead of tables. */
@@ -38,6 +39,7 @@ export async function runCampaignsBench(opts: CampaignsBenchOptions): Promise<Ca
   const parts = opts.parts ?? ['pfm', 'closed-loop'];
   const result: CampaignsBenchResult & Record<string, unknown> = { ...runContext('campaigns', `lab bench campaigns${opts.quick ? ' --quick' : ''}`) };
   const targets: Target[] = [];
+  const plotDir = opts.plotDir === undefined ? resolve(process.cwd(), 'docs/img') : opts.plotDir;
   if (parts.includes('pfm')) {
     const pfm = runPfmBench({
       discoveryFile: opts.discoveryFile ?? resolve(process.cwd(), 'config/campaigns/pfm-active-learning.yaml'),
@@ -46,7 +48,6 @@ export async function runCampaignsBench(opts: CampaignsBenchOptions): Promise<Ca
       seedsPerSet: opts.quick ? 3 : undefined,
       log,
     });
-    const plotDir = opts.plotDir === undefined ? resolve(process.cwd(), 'docs/img') : opts.plotDir;
     const pfmTables: PfmReport = pfmReport(pfm, plotDir);
     result.pfm = { ...pfm, targets: pfmTables.targets, plots: pfmTables.plots };
     targets.push(...pfmTables.targets);
@@ -61,6 +62,7 @@ export async function runCampaignsBench(opts: CampaignsBenchOptions): Promise<Ca
   if (parts.includes('closed-loop')) {
     const closedLoop = await runClosedLoopBench({ quick: opts.quick, log });
     result.closedLoop = closedLoop.result;
+    if (plotDir !== null) closedLoopPlots(closedLoop.result, plotDir);
     targets.push(...closedLoop.result.targets);
     if (!opts.json) console.log(`${closedLoop.text}\n`);
   }
