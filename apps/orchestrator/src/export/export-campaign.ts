@@ -51,7 +51,8 @@ export async function exportCampaign(db: DataSource, blobsRoot: string, campaign
   );
 
   const experiments: ExperimentRecord[] = experimentRows.map((e) => ({ ...e, measurements: measurements.filter((m) => m.experimentId === e.id) }));
-  const setup = measurements.filter((m) => m.experimentId === `setup-${campaignId}`);
+  // Setup steps, and the drift re-registration rescans taken between experiments (campaigns with candidates.registration).
+  const setup = measurements.filter((m) => m.experimentId === `setup-${campaignId}` || m.experimentId === `registration-${campaignId}`);
   const configs = versions.map((v) => parseCampaign(v.file, v.text).config);
 
   const dir = resolve(outDir);
