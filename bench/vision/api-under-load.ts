@@ -22,6 +22,8 @@ export interface ApiLatencyRow {
   n: number;
   /** Answers other than 200 (and connection errors). */
   errors: number;
+  /** What those were: HTTP status or connection error code, with counts. */
+  errorKinds: Record<string, number>;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
@@ -54,11 +56,17 @@ const PATHS = ['/api/campaigns', '/api/health', '/api/instruments'];
 
 function summarize(phase: ApiLatencyRow['phase'], path: string, samples: PhaseDone['samples']): ApiLatencyRow {
   const ms = samples.map((s) => s.ms);
+  const errorKinds: Record<string, number> = {};
+  for (const s of samples.filter((x) => x.status !== 200)) {
+    const kind = s.status === 0 ? (s.error ?? 'connection error') : String(s.status);
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  }
   return {
     phase,
     path,
     n: samples.length,
     errors: samples.filter((s) => s.status !== 200).length,
+    errorKinds,
     p50Ms: quantile(ms, 0.5),
     p95Ms: quantile(ms, 0.95),
     p99Ms: quantile(ms, 0.99),

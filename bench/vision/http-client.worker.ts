@@ -25,6 +25,8 @@ export interface Sample {
   path: string;
   ms: number;
   status: number;
+  /** For status 0: the connection error (ECONNRESET, ...). */
+  error?: string;
   /** How late the client sent it against its schedule, ms (the client's own delay, not the server's). */
   lagMs: number;
 }
@@ -38,19 +40,23 @@ export interface PhaseDone {
 }
 
 const setup = workerData as ClientSetup;
-const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+// Kept-alive connections, used in turn (fifo): with the default lifo, a connection opened in a burst
+// sits idle until the server's 5 s keep-alive timeout closes it, and a request that picks it up at
+// that moment fails with ECONNRESET, a client-side race that says nothing about the server.
+const agent = new Agent({ keepAlive: true, maxSockets: 8, scheduling: 'fifo' });
 // Beyond this many unanswered requests the server is hopelessly behind; skip rather than pile up.
 const MAX_OUTSTANDING = 64;
 
-function get(path: string): Promise<{ status: number; ms: number }> {
+function get(path: string): Promise<{ status: number; ms: number; error?: string }> {
   const started = performance.now();
+  const failed = (error: NodeJS.ErrnoException) => ({ status: 0, ms: performance.now() - started, error: error.code ?? error.message });
   return new Promise((resolve) => {
     const req = request(`${setup.url}${path}`, { agent, headers: { authorization: `Bearer ${setup.token}` } }, (res) => {
       res.on('data', () => undefined);
       res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-      res.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
+      res.on('error', (error) => resolve(failed(error)));
     });
-    req.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
+    req.on('error', (error) => resolve(failed(error)));
     req.end();
   });
 }
@@ -75,9 +81,9 @@ async function runPhase({ phase, seconds }: RunPhase): Promise<PhaseDone> {
     const lagMs = Math.max(0, performance.now() - due);
     outstanding++;
     pending.push(
-      get(path).then(({ status, ms }) => {
+      get(path).then(({ status, ms, error }) => {
         outstanding--;
-        samples.push({ path, ms, status, lagMs });
+        samples.push({ path, ms, status, lagMs, ...(error ? { error } : {}) });
       }),
     );
   }

@@ -157,7 +157,7 @@ export async function runVisionBench(opts: VisionBenchOptions): Promise<VisionBe
     log(`\nHTTP API of a running orchestrator (auth on), ${a.ratePerS} requests/s from another thread, pipeline idle for ${a.idleSeconds} s, then saturated for ${a.saturatedSeconds} s (${a.pixels} px frames, queue ${a.measurementQueue}), ms`);
     log(table(
       ['pipeline', 'path', 'requests', 'errors', 'p50', 'p95', 'p99', 'max'],
-      a.rows.map((r) => [r.phase, r.path, String(r.n), String(r.errors), fixed(r.p50Ms, 1), fixed(r.p95Ms, 1), fixed(r.p99Ms, 1), fixed(r.maxMs, 1)]),
+      a.rows.map((r) => [r.phase, r.path, String(r.n), r.errors === 0 ? '0' : `${r.errors} (${Object.entries(r.errorKinds ?? {}).map(([k, n]) => `${k} x${n}`).join(', ')})`, fixed(r.p50Ms, 1), fixed(r.p95Ms, 1), fixed(r.p99Ms, 1), fixed(r.maxMs, 1)]),
     ));
     log(`saturated: ${a.pipeline.framesPerS.toFixed(1)} frames/s (${a.pipeline.frames} frames), queue full ${(100 * a.pipeline.queueFullShare).toFixed(0)} % of samples, producer held back ${(100 * a.pipeline.producerWaitingShare).toFixed(0)} %; event loop p99 ${a.eventLoop.idleP99Ms.toFixed(1)} ms idle, ${a.eventLoop.saturatedP99Ms.toFixed(1)} ms saturated (max ${a.eventLoop.saturatedMaxMs.toFixed(1)}); client send lag p99 ${a.clientLagP99Ms.toFixed(1)} ms; ${a.skipped} skipped`);
     log(`closed with ${a.close.running} frames running, ${a.close.queued} queued, ${a.close.waitingToAdmit} waiting to be admitted, in ${a.close.closeMs.toFixed(0)} ms`);
