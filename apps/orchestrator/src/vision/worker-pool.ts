@@ -46,7 +46,7 @@ export function typeScriptRegister(): string {
   return `
     const ts = require('typescript');
     const { readFileSync } = require('node:fs');
-    const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+    const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false };
     require.extensions['.ts'] = (module, filename) => {
       module._compile(ts.transpileModule(readFileSync(filename, 'utf8'), { compilerOptions: options, fileName: filename }).outputText, filename);
     };`;

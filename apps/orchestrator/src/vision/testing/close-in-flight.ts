@@ -13,6 +13,9 @@ import { VisionPipeline } from '../vision-pipeline';
  * CLOSE_DELAYS_MS: delays after submission, comma-separated (default 0,50,120).
  * CLOSE_MODE=abandon: hand over frames and never close; the process must still end cleanly, after
  * the frames in hand are done.
+ * CLOSE_MODE=runtime: the same through a started LabRuntime (database, embedded broker, instrument
+ * links, `runtime.vision()`), stopped with frames in flight as `lab start` does on Ctrl-C. Needs
+ * the @lab/* aliases resolvable (the spec provides them).
  */
 function noise(pixels: number, seed: number): GrayImage {
   const data = new Float32Array(pixels * pixels);
@@ -50,9 +53,42 @@ async function abandon(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
+async function runtimeRound(delayMs: number): Promise<void> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadLab } = await import('@lab/config');
+  const { LabRuntime } = await import('../../runtime/lab-runtime');
+  const { packageRoot } = await import('../../package-root');
+  const root = packageRoot();
+  const dir = mkdtempSync(join(tmpdir(), 'close-in-flight-'));
+  const lab = loadLab(join(root, 'config/lab.yaml'));
+  lab.config.broker.embeddedPort = 0;
+  lab.config.broker.clientId = `close-in-flight-${process.pid}`;
+  lab.config.database.url = `sqlite:${join(dir, 'lab.sqlite')}`;
+  lab.config.dataDir = join(dir, 'data');
+  const runtime = await LabRuntime.start({ lab, baseDir: root, simulate: false });
+  try {
+    const vision = runtime.vision();
+    await vision.analyzeImage(noise(128, 1), { task: 'atoms', overlay: false });
+    const outcomes = Array.from({ length: 6 }, (_, i) => vision.analyzeImage(noise(1024, 30 + i), { task: 'atoms', overlay: false }).then(() => 'finished' as const, (error: unknown) => error));
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const stats = vision.stats();
+    await runtime.stop();
+    const settled = await Promise.all(outcomes);
+    process.stdout.write(`${JSON.stringify({ delayMs, runningAtStop: stats.running, finished: settled.filter((o) => o === 'finished').length, closedBeforeRun: settled.filter((o) => o instanceof PipelineClosedError).length })}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   if (process.env.CLOSE_MODE === 'abandon') return abandon();
   const delays = (process.env.CLOSE_DELAYS_MS ?? '').split(',').filter(Boolean).map(Number);
+  if (process.env.CLOSE_MODE === 'runtime') {
+    for (const delayMs of delays.length > 0 ? delays : [80, 150]) await runtimeRound(delayMs);
+    return;
+  }
   for (const delayMs of delays.length > 0 ? delays : [0, 50, 120]) process.stdout.write(`${JSON.stringify(await round(delayMs))}\n`);
 }
 
