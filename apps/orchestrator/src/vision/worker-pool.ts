@@ -23,7 +23,7 @@ export interface PoolOptions {
 interface Slot {
   worker: Worker;
   job?: { jobId: number; resolve: (r: AnalyzeResponse) => void; reject: (e: Error) => void };
-  /** Set once the worker thread has exited. */
+  /** Resolves once the worker thread has exited. */
   exited: Promise<void>;
 }
 
