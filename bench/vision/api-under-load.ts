@@ -91,7 +91,7 @@ const message = <T>(worker: Worker): Promise<T> => new Promise((resolve, reject)
  * a steady rate. First the same load with the pipeline idle, for comparison. Finally the
  * orchestrator is closed with frames in flight (the path that used to abort the process).
  */
-export async function measureApiUnderLoad(opts: { idleSeconds: number; saturatedSeconds: number; ratePerS: number; pixels: number }): Promise<ApiUnderLoadResult> {
+export async function measureApiUnderLoad(opts: { idleSeconds: number; saturatedSeconds: number; ratePerS: number; pixels: number; workers?: number }): Promise<ApiUnderLoadResult> {
   const loadAverageStart = loadavg();
   const root = packageRoot();
   const dir = mkdtempSync(join(tmpdir(), 'lab-bench-api-'));
@@ -100,6 +100,7 @@ export async function measureApiUnderLoad(opts: { idleSeconds: number; saturated
   lab.config.broker.clientId = `orchestrator-bench-api-${process.pid}`;
   lab.config.database.url = `sqlite:${join(dir, 'lab.sqlite')}`;
   lab.config.dataDir = join(dir, 'data');
+  if (opts.workers !== undefined) lab.config.vision = { ...visionConfigSchema.parse(lab.config.vision), workers: opts.workers };
   const orchestrator = await startOrchestrator({ lab, baseDir: root, http: true, port: 0 });
   let client: Worker | undefined;
   try {
