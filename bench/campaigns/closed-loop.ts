@@ -1,18 +1,14 @@
-import { type Overhead, overheadOf } from './overhead';
-import { runOrchestrated } from './orchestrated-run';
-import { percent, spreadCell, tables, type Target } from './report';
+import { percent, spreadCell, tables } from './report';
 import { runStemBench, type StemBenchResult } from './stem';
 import { runSynthesisBench, SYNTHESIS_STRATEGIES, type SynthesisBenchResult } from './synthesis';
 
 /**
  * The campaigns that close the loop through the whole orchestrator (twins, MQTT, vision, planner,
- * database): synthesis-bo and stem-defect-hunt, plus the orchestrator's own overhead.
+ * database): synthesis-bo and stem-defect-hunt, scored on the twins' truth.
  */
 export interface ClosedLoopResult {
   synthesis: SynthesisBenchResult[];
   stem: StemBenchResult;
-  overhead: Overhead[];
-  targets: Target[];
 }
 
 /** A world the campaigns were never tuned on: other vacancy and grain physics, other failures. */
@@ -47,11 +43,6 @@ export async function runClosedLoopBench(opts: { quick: boolean; log: (line: str
     await runSynthesisBench({ seeds: seeds(201, opts.quick ? 1 : 5), experiments, world: VARIANT_WORLD, worldName: 'variant (never tuned on)', log: opts.log }),
   ];
   const stem = await runStemBench({ seeds: seeds(301, opts.quick ? 2 : 10), log: opts.log });
-  const overhead = [
-    overheadOf('synthesis-bo (2 in flight)', await runOrchestrated({ file: 'config/campaigns/synthesis-bo.yaml', seed: 1, timeScale: 0.000002 })),
-    overheadOf('stem-defect-hunt', await runOrchestrated({ file: 'config/campaigns/stem-defect-hunt.yaml', seed: 1, timeScale: 0.00002 })),
-    overheadOf('pfm-active-learning', await runOrchestrated({ file: 'config/campaigns/pfm-active-learning.yaml', seed: 1, timeScale: 0.00002 })),
-  ];
 
   const synthesisTable = tables(
     ['world', 'strategy', 'HV share @10', '@20', '@40', 'experiments to 95 % HV', 'best vacancy fraction @40', 'failed'],
@@ -82,22 +73,12 @@ export async function runClosedLoopBench(opts: { quick: boolean; log: (line: str
   const stemTable = tables(['strategy', `vacancies found within ${budget} e/A^2 (share of all)`, 'found per 10^4 e/A^2', 'dose to find 25 % (e/A^2)'], stemRows);
   const identified = quantiles(stem.runs.map((r) => r.identifiedShare));
 
-  const overheadTable = tables(
-    ['campaign', 'experiments', 'wall (fast clock) s', 'orchestrator ms / experiment', 'nominal instrument s / experiment', 'share at real pace'],
-    overhead.map((o) => [o.campaign, String(o.experiments), o.wallS.toFixed(1), o.overheadMsPerExperiment.toFixed(0), o.realInstrumentSPerExperiment.toFixed(0), `${(100 * o.realisticShare).toFixed(3)} %`]),
-  );
-  const worstShare = Math.max(...overhead.map((o) => o.realisticShare));
-  const targets: Target[] = [
-    { part: 'overhead', name: 'orchestrator share of wall time at realistic instrument durations', goal: '<= 1 %', measured: `${(100 * worstShare).toFixed(3)} % (worst campaign)`, met: worstShare <= 0.01 },
-  ];
   const text = [
     'Synthesis (synthesis-bo.yaml): hypervolume of the true properties of the films made, share of the hidden optimum (median over seeds)',
     synthesisTable.text,
     `STEM defect hunt (stem-defect-hunt.yaml), ${stem.runs.length} seeds; the model's vacancy count over the truth in the imaged tiles: median ${identified.median.toFixed(3)}`,
     stemTable.text,
-    'Orchestrator overhead',
-    overheadTable.text,
   ].join('\n\n');
-  const markdown = [synthesisTable.markdown, stemTable.markdown, overheadTable.markdown].join('\n\n');
-  return { result: { synthesis, stem, overhead, targets }, text, markdown };
+  const markdown = [synthesisTable.markdown, stemTable.markdown].join('\n\n');
+  return { result: { synthesis, stem }, text, markdown };
 }

@@ -5,6 +5,7 @@ import { type PfmReport, pfmReport } from './pfm-report';
 import type { Target } from './report';
 import { type ClosedLoopResult, runClosedLoopBench } from './closed-loop';
 import { closedLoopPlots } from './closed-loop-plots';
+import { type Overhead, runOverheadBench } from './overhead';
 
 export interface CampaignsBenchOptions {
   /** Print the JSON result instead of tables. */
@@ -21,12 +22,13 @@ export interface CampaignsBenchOptions {
   discoveryFile?: string;
   mappingFile?: string;
   /** Which parts to run (default both): the in-process PFM study, or the campaigns closed through the orchestrator. */
-  parts?: ('pfm' | 'closed-loop')[];
+  parts?: ('pfm' | 'closed-loop' | 'overhead')[];
 }
 
 export interface CampaignsBenchResult {
   pfm?: PfmBenchResult & { targets: Target[]; plots: string[] };
   closedLoop?: ClosedLoopResult;
+  overhead?: Overhead[];
 }
 
 /**
@@ -36,8 +38,8 @@ export interface CampaignsBenchResult {
  */
 export async function runCampaignsBench(opts: CampaignsBenchOptions): Promise<CampaignsBenchResult> {
   const log = opts.json ? () => {} : (line: string) => console.error(line);
-  const parts = opts.parts ?? ['pfm', 'closed-loop'];
-  const result: CampaignsBenchResult & Record<string, unknown> = { ...runContext('campaigns', `lab bench campaigns${opts.quick ? ' --quick' : ''}`) };
+  const parts = opts.parts ?? ['pfm', 'closed-loop', 'overhead'];
+  const result: CampaignsBenchResult & Record<string, unknown> = { ...runContext('campaigns', `lab bench campaigns${opts.parts?.length === 1 ? ` --part ${opts.parts[0]}` : ''}${opts.quick ? ' --quick' : ''}`) };
   const targets: Target[] = [];
   const plotDir = opts.plotDir === undefined ? resolve(process.cwd(), 'docs/img') : opts.plotDir;
   if (parts.includes('pfm')) {
@@ -63,8 +65,13 @@ export async function runCampaignsBench(opts: CampaignsBenchOptions): Promise<Ca
     const closedLoop = await runClosedLoopBench({ quick: opts.quick, log });
     result.closedLoop = closedLoop.result;
     if (plotDir !== null) closedLoopPlots(closedLoop.result, plotDir);
-    targets.push(...closedLoop.result.targets);
     if (!opts.json) console.log(`${closedLoop.text}\n`);
+  }
+  if (parts.includes('overhead')) {
+    const overhead = await runOverheadBench();
+    result.overhead = overhead.overhead;
+    targets.push(...overhead.targets);
+    if (!opts.json) console.log(`${overhead.text}\n`);
   }
   report(opts.outFile, result, opts.json, ['part', 'target', 'goal', 'measured', 'met'], targets.map((t) => [t.part, t.name, t.goal, t.measured, t.met ? 'yes' : 'NO']));
   return result;
