@@ -11,7 +11,7 @@ const median = (values: number[]): number => {
 /** Plots of the closed-loop campaigns: hypervolume against experiments, vacancies found against dose. */
 export function closedLoopPlots(result: ClosedLoopResult, dir: string): string[] {
   const files: string[] = [];
-  result.synthesis.forEach((part, i) => {
+  result.synthesis?.forEach((part, i) => {
     const strategies = [...new Set(part.runs.map((r) => r.strategy))];
     const series: Series[] = strategies.map((strategy) => {
       const runs = part.runs.filter((r) => r.strategy === strategy);
@@ -22,6 +22,7 @@ export function closedLoopPlots(result: ClosedLoopResult, dir: string): string[]
     files.push(file);
   });
   const stem = result.stem;
+  if (!stem) return files;
   const doseMax = Math.max(...stem.runs.flatMap((r) => r.raster.map((p) => p.doseEPerA2)));
   const strategies = ['hunt', 'raster', 'random'] as const;
   const labels = { hunt: 'planner (incl. overview)', raster: 'uniform high-dose, raster', random: 'high-dose, random order' };

@@ -3,7 +3,7 @@ import { report, runContext } from '../support/report';
 import { type PfmBenchResult, runPfmBench } from './pfm';
 import { type PfmReport, pfmReport } from './pfm-report';
 import type { Target } from './report';
-import { type ClosedLoopResult, runClosedLoopBench } from './closed-loop';
+import { type ClosedLoopPart, type ClosedLoopResult, runClosedLoopBench } from './closed-loop';
 import { closedLoopPlots } from './closed-loop-plots';
 import { type Overhead, runOverheadBench } from './overhead';
 
@@ -22,7 +22,7 @@ export interface CampaignsBenchOptions {
   discoveryFile?: string;
   mappingFile?: string;
   /** Which parts to run (default both): the in-process PFM study, or the campaigns closed through the orchestrator. */
-  parts?: ('pfm' | 'closed-loop' | 'overhead')[];
+  parts?: ('pfm' | ClosedLoopPart | 'overhead')[];
 }
 
 export interface CampaignsBenchResult {
@@ -38,7 +38,7 @@ export interface CampaignsBenchResult {
  */
 export async function runCampaignsBench(opts: CampaignsBenchOptions): Promise<CampaignsBenchResult> {
   const log = opts.json ? () => {} : (line: string) => console.error(line);
-  const parts = opts.parts ?? ['pfm', 'closed-loop', 'overhead'];
+  const parts = opts.parts ?? ['pfm', 'synthesis', 'stem', 'overhead'];
   const result: CampaignsBenchResult & Record<string, unknown> = { ...runContext('campaigns', `lab bench campaigns${opts.parts?.length === 1 ? ` --part ${opts.parts[0]}` : ''}${opts.quick ? ' --quick' : ''}`) };
   const targets: Target[] = [];
   const plotDir = opts.plotDir === undefined ? resolve(process.cwd(), 'docs/img') : opts.plotDir;
@@ -61,8 +61,9 @@ export async function runCampaignsBench(opts: CampaignsBenchOptions): Promise<Ca
       console.log('');
     }
   }
-  if (parts.includes('closed-loop')) {
-    const closedLoop = await runClosedLoopBench({ quick: opts.quick, log });
+  const closedLoopParts = parts.filter((p): p is ClosedLoopPart => p === 'synthesis' || p === 'stem');
+  if (closedLoopParts.length > 0) {
+    const closedLoop = await runClosedLoopBench({ parts: closedLoopParts, quick: opts.quick, log });
     result.closedLoop = closedLoop.result;
     if (plotDir !== null) closedLoopPlots(closedLoop.result, plotDir);
     if (!opts.json) console.log(`${closedLoop.text}\n`);

@@ -13,7 +13,7 @@ describe('STEM defect hunt under a dose budget', () => {
       expect(summary.status).toBe('completed');
       const db = orchestrator.runtime.db;
       const campaign = await db.getRepository(CampaignEntity).findOneByOrFail({ id: row.id });
-      expect(campaign.statusReason).toMatch(/of 8000 e\/A\^2 spent; the next experiment/);
+      expect(campaign.statusReason).toMatch(/of 8000 e\/A\^2 spent( \(1 running\))?; the next experiment/);
 
       // The twin's own account of the dose it put on the sample, from its last acquisition.
       const scans = (orchestrator.runtime.sim?.ledger() ?? []).filter((l) => l.idempotencyKey.startsWith(row.id) && l.action === 'scan');

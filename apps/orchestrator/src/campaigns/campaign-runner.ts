@@ -149,7 +149,7 @@ export class CampaignRunner {
         // Decide with every result in that can be in: with one experiment in flight, all of them.
         await this.waitForSlot();
         const instrumentHours = (Date.now() - startedAtMs) / this.runtime.timeScale / 3_600_000;
-        const stop = stoppingReason(this.config, this.progress, { experiments: counted, instrumentHours, dose: this.dose });
+        const stop = stoppingReason(this.config, this.progress, { experiments: counted, inFlight: this.inFlight.size, instrumentHours, dose: this.dose });
         if (stop) {
           reason = stop;
           break;

@@ -31,6 +31,12 @@ describe('stopping rules', () => {
     dose.add(200, true);
     expect(stoppingReason(dosed, new BestTracker(), used(3, 0, dose))).toMatch(/950 of 1000 e\/A\^2 spent; the next experiment \(up to 250\) would exceed it/);
     expect(stoppingReason(c, new BestTracker(), used(3, 0, dose))).toBeUndefined();
+    // With experiments in flight, their dose is counted before it is spent.
+    const early = new DoseMeter();
+    early.add(300, false);
+    early.add(200, true);
+    expect(stoppingReason(dosed, new BestTracker(), { ...used(2, 0, early), inFlight: 1 })).toBeUndefined();
+    expect(stoppingReason(dosed, new BestTracker(), { ...used(3, 0, early), inFlight: 2 })).toMatch(/500 of 1000 e\/A\^2 spent \(2 running\)/);
   });
 
   it('ends when the target is reached, in the objective direction', () => {

@@ -38,20 +38,25 @@ export class DoseMeter {
 
 /** What the campaign has used so far. */
 export interface Usage {
+  /** Started so far, those in flight included. */
   experiments: number;
+  /** Running now: their dose is not in the meter yet. */
+  inFlight?: number;
   instrumentHours: number;
   dose: DoseMeter;
 }
 
 /** Why the campaign should end now (budget, target, no improvement), or undefined to go on. */
-export function stoppingReason(config: CampaignConfig, progress: BestTracker, { experiments, instrumentHours, dose }: Usage): string | undefined {
+export function stoppingReason(config: CampaignConfig, progress: BestTracker, { experiments, inFlight = 0, instrumentHours, dose }: Usage): string | undefined {
   const { budget, stopping, objectives } = config;
   const { best, sinceImprovement } = progress;
   if (experiments >= budget.experiments) return `budget reached: ${experiments} experiments`;
   if (budget.hours !== undefined && instrumentHours >= budget.hours) return `budget reached: ${budget.hours} h of instrument time`;
   // Stop before the experiment that would cross the dose budget, not after: the damage cannot be undone.
-  if (budget.doseEPerA2 !== undefined && dose.spentEPerA2 + dose.largestExperimentEPerA2 > budget.doseEPerA2) {
-    return `budget reached: ${fmtDose(dose.spentEPerA2)} of ${fmtDose(budget.doseEPerA2)} e/A^2 spent; the next experiment (up to ${fmtDose(dose.largestExperimentEPerA2)}) would exceed it`;
+  const committedEPerA2 = dose.spentEPerA2 + inFlight * dose.largestExperimentEPerA2;
+  if (budget.doseEPerA2 !== undefined && committedEPerA2 + dose.largestExperimentEPerA2 > budget.doseEPerA2) {
+    const running = inFlight > 0 ? ` (${inFlight} running)` : '';
+    return `budget reached: ${fmtDose(dose.spentEPerA2)} of ${fmtDose(budget.doseEPerA2)} e/A^2 spent${running}; the next experiment (up to ${fmtDose(dose.largestExperimentEPerA2)}) would exceed it`;
   }
   if (stopping.target !== undefined && best) {
     const o = objectives[0];

@@ -121,10 +121,17 @@ export class WorkflowExecutor {
     const scope: TemplateScope = { params: correctedParams(row.params, correction), experiment: { id: row.id, sampleId: row.sampleId, index: row.index }, steps: { ...setupOutputs } };
     const spans = instrumentSpans(config.workflow, (id) => this.runtime.instruments.has(id));
     const held = new Map<string, () => void>();
+    const release = (instrumentId: string): void => {
+      held.get(instrumentId)?.();
+      held.delete(instrumentId);
+    };
     try {
       for (const [index, step] of config.workflow.entries()) {
         for (const [instrumentId, span] of spans) if (span.first === index) held.set(instrumentId, await this.locks.acquire(instrumentId));
         const sent = await this.runStep(row, step, scope, config);
+        // The instrument is done with this experiment once its last command has a result: storing
+        // and segmenting happen while it already serves the next experiment in flight.
+        for (const [instrumentId, span] of spans) if (span.last === index) release(instrumentId);
         // Which correction a measurement was taken with stays next to it (the command log has the sent params).
         const result = correction && (sent.data.length > 0 || sent.outputs) ? { ...sent, outputs: { ...(sent.outputs ?? {}), registrationDxNm: correction.dxNm, registrationDyNm: correction.dyNm } } : sent;
         const { features, files: stored } = await this.storeMeasurement(row, step, result);
@@ -133,10 +140,9 @@ export class WorkflowExecutor {
         if (result.outputs?.outcome === 'failed') {
           throw new ExperimentFailed(`${step.id}: sample failed (${String(result.outputs.failureReason ?? 'no reason given')})`, true);
         }
-        for (const [instrumentId, span] of spans) if (span.last === index) held.get(instrumentId)?.();
       }
     } finally {
-      for (const release of held.values()) release();
+      for (const instrumentId of [...held.keys()]) release(instrumentId);
     }
     return Object.fromEntries(config.objectives.map((o) => [o.name, objectiveValue(o, scope)]));
   }

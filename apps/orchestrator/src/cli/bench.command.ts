@@ -13,7 +13,7 @@ interface BenchFlags {
   seeds?: string;
 }
 
-const CAMPAIGN_PARTS = ['pfm', 'closed-loop', 'overhead'] as const;
+const CAMPAIGN_PARTS = ['pfm', 'synthesis', 'stem', 'overhead'] as const;
 
 const resultFile = (name: string): string => resolve(process.cwd(), 'bench', 'results', `${name}.json`);
 
