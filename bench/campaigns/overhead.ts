@@ -11,6 +11,8 @@ import { tables, type Target } from './report';
  */
 export interface Overhead {
   campaign: string;
+  /** The twin clock: 1 is the real pace, where the share is measured rather than extrapolated. */
+  timeScale: number;
   experiments: number;
   /** Wall time of the experiment phase (first experiment started to last finished), s. */
   wallS: number;
@@ -48,14 +50,18 @@ export function overheadOf(campaign: string, run: OrchestratedRun): Overhead {
   const nominalS = new Map<string, number>();
   for (const c of run.commands.filter((x) => x.experimentId !== null && ids.has(x.experimentId))) nominalS.set(c.instrumentId, (nominalS.get(c.instrumentId) ?? 0) + c.expectedDurationS);
   const realInstrumentS = Math.max(0, ...nominalS.values()) / experiments;
+  // At the real pace the idle share is what was measured; on a fast clock the orchestrator's time is
+  // set against the nominal instrument time (which assumes nothing of it overlaps an acquisition).
+  const realisticShare = run.timeScale === 1 ? overheadMs / (phaseMs / experiments) : overheadMs / (overheadMs + 1000 * realInstrumentS);
   return {
     campaign,
+    timeScale: run.timeScale,
     experiments,
     wallS: phaseMs / 1000,
     busyS: busyMs / 1000,
     overheadMsPerExperiment: overheadMs,
     realInstrumentSPerExperiment: realInstrumentS,
-    realisticShare: overheadMs / (overheadMs + 1000 * realInstrumentS),
+    realisticShare,
   };
 }
 
@@ -68,10 +74,13 @@ export async function runOverheadBench(): Promise<{ overhead: Overhead[]; target
     overheadOf('synthesis-bo (2 in flight)', await runOrchestrated({ file: 'config/campaigns/synthesis-bo.yaml', seed: 1, timeScale: 0.000002 })),
     overheadOf('stem-defect-hunt', await runOrchestrated({ file: 'config/campaigns/stem-defect-hunt.yaml', seed: 1, timeScale: 0.00002 })),
     overheadOf('pfm-active-learning', await runOrchestrated({ file: 'config/campaigns/pfm-active-learning.yaml', seed: 1, timeScale: 0.00002 })),
+    // Tiles image in 0.57 s, shorter than segmenting and planning take together on a fast clock;
+    // with two in flight they overlap the next acquisition, which only the real pace shows.
+    overheadOf('stem-defect-hunt at the real pace', await runOrchestrated({ file: 'config/campaigns/stem-defect-hunt.yaml', edit: preloadedSample, seed: 1, timeScale: 1 })),
   ];
   const table = tables(
-    ['campaign', 'experiments', 'experiment phase (fast clock) s', 'orchestrator ms / experiment', 'nominal instrument s / experiment', 'share at real pace'],
-    overhead.map((o) => [o.campaign, String(o.experiments), o.wallS.toFixed(1), o.overheadMsPerExperiment.toFixed(0), o.realInstrumentSPerExperiment.toFixed(2), `${(100 * o.realisticShare).toFixed(3)} %`]),
+    ['campaign', 'twin clock', 'experiments', 'experiment phase s', 'orchestrator ms / experiment', 'nominal instrument s / experiment', 'share at real pace'],
+    overhead.map((o) => [o.campaign, String(o.timeScale), String(o.experiments), o.wallS.toFixed(1), o.overheadMsPerExperiment.toFixed(0), o.realInstrumentSPerExperiment.toFixed(2), `${(100 * o.realisticShare).toFixed(3)} %`]),
   );
   const targets = overhead.map((o): Target => ({
     part: 'overhead',
@@ -81,4 +90,15 @@ export async function runOverheadBench(): Promise<{ overhead: Overhead[]; target
     met: o.realisticShare <= 0.01,
   }));
   return { overhead, targets, text: `Orchestrator overhead (experiment phase)\n\n${table.text}`, markdown: table.markdown };
+}
+
+/** The hunt on a film already in the lab (no 3 h synthesis at the real pace): the STEM loads it. */
+function preloadedSample(text: string): string {
+  const setup = `setup:
+  - { id: load, instrument: stem, action: loadSample, params: { sampleId: ref-strong } }
+  - { id: overview, instrument: stem, action: scan, params: { fovNm: 64, pixels: 1024, dwellUs: 0.5, detector: haadf, xNm: 1000, yNm: 1000 } }
+`;
+  const edited = text.replace(/^setup:\n[\s\S]*?(?=^candidates:)/m, setup);
+  if (edited === text) throw new Error('stem-defect-hunt.yaml has no setup section to replace');
+  return edited;
 }
