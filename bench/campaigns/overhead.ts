@@ -23,6 +23,8 @@ export interface Overhead {
   realInstrumentSPerExperiment: number;
   /** Share of wall time not spent in instrument time at the real pace. */
   realisticShare: number;
+  /** Idle gaps between one instrument command and the next within the experiment phase, ms (p50, p95). */
+  gapMs: { p50: number; p95: number };
 }
 
 export function overheadOf(campaign: string, run: OrchestratedRun): Overhead {
@@ -38,11 +40,15 @@ export function overheadOf(campaign: string, run: OrchestratedRun): Overhead {
     .sort((a, b) => a[0] - b[0]);
   let busyMs = 0;
   let end = -Infinity;
+  const gaps: number[] = [];
   for (const [start, finish] of intervals) {
     if (finish <= end) continue;
+    if (Number.isFinite(end) && start > end) gaps.push(start - end);
     busyMs += finish - Math.max(start, end);
     end = finish;
   }
+  gaps.sort((a, b) => a - b);
+  const gapAt = (p: number): number => (gaps.length === 0 ? 0 : gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))]);
   const experiments = experimentRows.length;
   const phaseMs = phaseEndMs - phaseStartMs;
   const overheadMs = Math.max(0, phaseMs - busyMs) / experiments;
@@ -62,6 +68,7 @@ export function overheadOf(campaign: string, run: OrchestratedRun): Overhead {
     overheadMsPerExperiment: overheadMs,
     realInstrumentSPerExperiment: realInstrumentS,
     realisticShare,
+    gapMs: { p50: gapAt(0.5), p95: gapAt(0.95) },
   };
 }
 
@@ -79,8 +86,8 @@ export async function runOverheadBench(): Promise<{ overhead: Overhead[]; target
     overheadOf('stem-defect-hunt at the real pace', await runOrchestrated({ file: 'config/campaigns/stem-defect-hunt.yaml', edit: preloadedSample, seed: 1, timeScale: 1 })),
   ];
   const table = tables(
-    ['campaign', 'twin clock', 'experiments', 'experiment phase s', 'orchestrator ms / experiment', 'nominal instrument s / experiment', 'share at real pace'],
-    overhead.map((o) => [o.campaign, String(o.timeScale), String(o.experiments), o.wallS.toFixed(1), o.overheadMsPerExperiment.toFixed(0), o.realInstrumentSPerExperiment.toFixed(2), `${(100 * o.realisticShare).toFixed(3)} %`]),
+    ['campaign', 'twin clock', 'experiments', 'experiment phase s', 'orchestrator ms / experiment', 'nominal instrument s / experiment', 'idle gap between commands p50 / p95 ms', 'share at real pace'],
+    overhead.map((o) => [o.campaign, String(o.timeScale), String(o.experiments), o.wallS.toFixed(1), o.overheadMsPerExperiment.toFixed(0), o.realInstrumentSPerExperiment.toFixed(2), `${o.gapMs.p50.toFixed(1)} / ${o.gapMs.p95.toFixed(1)}`, `${(100 * o.realisticShare).toFixed(3)} %`]),
   );
   const targets = overhead.map((o): Target => ({
     part: 'overhead',
