@@ -67,6 +67,8 @@ function unpackHyper(theta: ArrayLike<number>, dim: number): GpHyper {
 export class MapObjective {
   private readonly diff2: Float64Array;
   private readonly pairs: number;
+  /** Leave-one-out variance ratio at each evaluated theta (see looVarianceRatio), by theta. */
+  private readonly looByTheta = new Map<string, number>();
 
   constructor(
     readonly kernel: KernelKind,
@@ -132,6 +134,9 @@ export class MapObjective {
 
     // W = alpha alpha^T - K^{-1}; dNLL/dtheta = -1/2 tr(W dK/dtheta).
     const Kinv = chol.inverse();
+    // The LOO ratio falls out of the same factorization for O(n): keep it for the fitted theta.
+    if (this.looByTheta.size > 512) this.looByTheta.clear();
+    this.looByTheta.set(thetaKey(theta), looRatioFrom(alpha, Kinv, n));
     grad.fill(0);
     let trW = 0;
     for (let a = 0; a < n; a++) trW += alpha[a] * alpha[a] - Kinv[a * n + a];
@@ -175,6 +180,24 @@ export class MapObjective {
     grad[dim + 2] += mean;
     return f;
   }
+
+  /** The LOO variance ratio at a theta this objective evaluated (finitely), else undefined. */
+  looRatioAt(theta: ArrayLike<number>): number | undefined {
+    return this.looByTheta.get(thetaKey(theta));
+  }
+}
+
+function thetaKey(theta: ArrayLike<number>): string {
+  return Array.prototype.join.call(theta, ',');
+}
+
+/** mean_i alpha_i^2 / [K^{-1}]_ii, or 1 when undefined (see looVarianceRatio). */
+function looRatioFrom(alpha: Float64Array, Kinv: Float64Array, n: number): number {
+  if (n < 3) return 1;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (alpha[i] * alpha[i]) / Kinv[i * n + i];
+  const ratio = s / n;
+  return Number.isFinite(ratio) && ratio > 0 ? ratio : 1;
 }
 
 export function defaultHyper(dim: number, minNoise = 1e-6): GpHyper {
@@ -186,6 +209,14 @@ export function defaultHyper(dim: number, minNoise = 1e-6): GpHyper {
 
 /** MAP hyperparameters by multi-start bounded L-BFGS on standardized data (X in the unit cube). */
 export function fitHyper(X: Float64Array, y: Float64Array, dim: number, extraNoise: Float64Array | null, opts: FitOptions): GpHyper {
+  return fitHyperWithLoo(X, y, dim, extraNoise, opts).hyper;
+}
+
+/**
+ * fitHyper plus the leave-one-out variance ratio at the fitted hyperparameters, taken from the
+ * objective's own factorization at that theta (no extra O(n^3) factorization and inverse).
+ */
+export function fitHyperWithLoo(X: Float64Array, y: Float64Array, dim: number, extraNoise: Float64Array | null, opts: FitOptions): { hyper: GpHyper; looRatio: number } {
   const minNoise = opts.minNoise ?? 1e-6;
   const maxNoise = Math.max(minNoise, opts.maxNoise ?? 1);
   const objective = new MapObjective(opts.kernel, X, y, dim, extraNoise);
@@ -217,10 +248,12 @@ export function fitHyper(X: Float64Array, y: Float64Array, dim: number, extraNoi
   scored.sort((a, b) => a.f - b.f);
   let best = scored.length > 0 ? scored[0] : { t: starts[starts.length - 1], f: Infinity };
   for (const s of scored.slice(0, Math.max(1, opts.optimizeStarts ?? 1))) {
-    const res = minimize((t, g) => objective.evaluate(t, g), s.t, { lower, upper, maxIter: opts.maxIter ?? 100, pgtol: 1e-5, ftol: 1e-8 });
+    const res = minimize((t, g) => objective.evaluate(t, g), s.t, { lower, upper, maxIter: opts.maxIter ?? 100, pgtol: 1e-5, ftol: 1e-8, stopOnNegligibleDecrease: true });
     if (res.f < best.f) best = { t: res.x, f: res.f };
   }
-  return unpackHyper(best.t, dim);
+  const hyper = unpackHyper(best.t, dim);
+  const looRatio = objective.looRatioAt(best.t) ?? looVarianceRatio(opts.kernel, hyper, X, y, extraNoise);
+  return { hyper, looRatio };
 }
 
 /**
@@ -254,9 +287,5 @@ export function looVarianceRatio(kernel: KernelKind, hyper: GpHyper, X: Float64A
     return 1;
   }
   const alpha = chol.solve(Float64Array.from(y, (v) => v - hyper.mean));
-  const Kinv = chol.inverse();
-  let s = 0;
-  for (let i = 0; i < n; i++) s += (alpha[i] * alpha[i]) / Kinv[i * n + i];
-  const ratio = s / n;
-  return Number.isFinite(ratio) && ratio > 0 ? ratio : 1;
+  return looRatioFrom(alpha, chol.inverse(), n);
 }

@@ -57,4 +57,24 @@ describe('projected L-BFGS', () => {
     expect(res.x[0]).toBeCloseTo(Math.SQRT1_2, 5);
     expect(res.x[1]).toBeCloseTo(Math.SQRT1_2, 5);
   });
+
+  it('stops at once from the optimum when the gradient there is only rounding noise', () => {
+    // A stiff quadratic around -262 whose reported gradient carries noise of 1e-3 at the optimum,
+    // as the GP marginal likelihood does with a near-singular K (a warm-started refit).
+    const fg = (x: Float64Array, g: Float64Array): number => {
+      g[0] = 2000 * (x[0] - 1) + 1e-3;
+      g[1] = 2000 * (x[1] - 2) - 1e-3;
+      return -262 + 1000 * ((x[0] - 1) ** 2 + (x[1] - 2) ** 2);
+    };
+    const opts = { pgtol: 1e-5, ftol: 1e-8 };
+    const plain = minimize(fg, [1, 2], opts);
+    const stopping = minimize(fg, [1, 2], { ...opts, stopOnNegligibleDecrease: true });
+    expect(plain.evaluations).toBeGreaterThan(10);
+    expect(stopping.evaluations).toBe(2);
+    expect(stopping.f).toBeLessThanOrEqual(plain.f + 1e-6);
+    // Away from the optimum it still converges.
+    const far = minimize(fg, [0, 0], { ...opts, stopOnNegligibleDecrease: true });
+    expect(far.x[0]).toBeCloseTo(1, 4);
+    expect(far.x[1]).toBeCloseTo(2, 4);
+  });
 });

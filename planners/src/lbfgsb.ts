@@ -18,6 +18,13 @@ export interface MinimizeOptions {
   pgtol?: number;
   /** Stop when the relative decrease of f in one iteration is below this. */
   ftol?: number;
+  /**
+   * Also stop (converged, keeping the current point) when a line-search trial fails and the
+   * decrease its step predicts to first order, an upper bound on what any shorter step along the
+   * ray can gain, is already below ftol relative to f. Saves the long halving runs that a start at
+   * the optimum with a rounding-level gradient otherwise pays (a warm-started refit).
+   */
+  stopOnNegligibleDecrease?: boolean;
 }
 
 export interface MinimizeResult {
@@ -143,6 +150,7 @@ function* steps(x0: ArrayLike<number>, opts: MinimizeOptions): Steps {
         accepted = true;
         break;
       }
+      if (opts.stopOnNegligibleDecrease && Number.isFinite(ft) && -decrease <= ftol * Math.max(Math.abs(f), 1)) break;
       t *= 0.5;
     }
     if (!accepted) break;

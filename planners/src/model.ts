@@ -1,4 +1,4 @@
-import { fitHyper, looVarianceRatio } from './fit';
+import { fitHyperWithLoo } from './fit';
 import { GaussianProcess, GpHyper } from './gp';
 import { KernelKind } from './kernel';
 import { mixSeed, Rng } from './rng';
@@ -28,7 +28,7 @@ export interface SurrogateState {
   yStd: number;
   /**
    * Factor on the predictive variance so the stated sd matches leave-one-out errors at the last
-   * fit (see looVarianceRatio); absent in states saved before it existed, meaning 1.
+   * fit (see looVarianceRatio in fit.ts); absent in states saved before it existed, meaning 1.
    */
   varianceScale?: number;
 }
@@ -157,7 +157,7 @@ export class Surrogate {
     });
     const warm = this.state?.hyper;
     const cold = !warm || warm.logLengthscales.length !== dim;
-    const hyper = fitHyper(X, y, dim, anyNoise ? noise : null, {
+    const { hyper, looRatio } = fitHyperWithLoo(X, y, dim, anyNoise ? noise : null, {
       kernel: this.opts.kernel,
       minNoise: this.opts.minNoise,
       maxNoise: this.opts.maxNoise,
@@ -167,7 +167,7 @@ export class Surrogate {
       maxIter: cold ? 150 : 60,
       rng,
     });
-    const varianceScale = calibrationScale(looVarianceRatio(this.opts.kernel, hyper, X, y, anyNoise ? noise : null), m);
+    const varianceScale = calibrationScale(looRatio, m);
     this.state = { hyper, fitN: n, yMean, yStd, varianceScale };
     this.invalidate();
   }
