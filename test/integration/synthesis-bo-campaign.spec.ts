@@ -9,7 +9,10 @@ describe('two-objective synthesis with two experiments in flight', () => {
     try {
       const text = campaignText('config/campaigns/synthesis-bo.yaml', (t) => t.replace('experiments: 40', 'experiments: 6').replace('initialDesign: 8', 'initialDesign: 3'));
       const row = await orchestrator.campaigns.create({ file: 'synthesis-bo.yaml', text, seed: 4 });
-      const summary = await (await orchestrator.campaigns.start(row.id)).done;
+      const progress: number[] = [];
+      const summary = await (await orchestrator.campaigns.start(row.id, ({ done }) => progress.push(done))).done;
+      // Progress counts finished experiments, in flight or not: 1, 2, ... up to all of them.
+      expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
       expect(summary.status).toBe('completed');
       expect(summary.experiments).toBe(6);
 

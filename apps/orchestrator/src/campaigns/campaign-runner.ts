@@ -172,7 +172,16 @@ export class CampaignRunner {
         const row = await this.proposeUntilApproved(nextIndex, candidate, queue.map((p) => p.point));
         nextIndex = row.index + 1;
         counted += 1;
-        const done = this.execute(row).then(report, (error: unknown) => void (this.fatal ??= error)).finally(() => this.inFlight.delete(row.id));
+        const done = this.execute(row).then(
+          () => {
+            this.inFlight.delete(row.id);
+            report();
+          },
+          (error: unknown) => {
+            this.inFlight.delete(row.id);
+            this.fatal ??= error;
+          },
+        );
         this.inFlight.set(row.id, { point: row.params, done });
       }
       await this.drain();
