@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CampaignConfig, WorkflowStep } from '@lab/config';
+import type { CampaignConfig } from '@lab/config';
 import type { DataFrame } from '@lab/drivers';
 import type { Candidate, Observation, Point, Proposal, SteerablePlanner } from '@lab/planners';
 import type { Repository } from 'typeorm';
@@ -8,12 +8,12 @@ import type { LabRuntime } from '../runtime/lab-runtime';
 import { ApprovalGate, type Decision } from './approval-gate';
 import { candidatesFromAtoms } from './atom-candidates';
 import { candidatesFromImages } from './candidates';
+import { DriftTracker } from './drift-tracker';
 import { BestTracker, DoseMeter, stoppingReason } from './stopping';
 import { type ModelMap, modelMapOf } from './model-map';
 import { plannerConfigOf } from './planner-config';
-import { NO_SHIFT, registrationDecision, registrationScanParams, registrationWindow, type ShiftNm, type SquareImage } from './registration';
 import { CampaignAborted, RunControl } from './run-control';
-import { ExperimentFailed, type LocationCorrection, WorkflowExecutor } from './workflow-executor';
+import { ExperimentFailed, WorkflowExecutor } from './workflow-executor';
 
 export interface CampaignSummary {
   campaignId: string;
@@ -62,8 +62,8 @@ export class CampaignRunner {
   private setupOutputs: Record<string, Record<string, unknown>> = {};
   /** Locations from the overview image, when the campaign chooses among them. */
   private candidates?: Candidate[];
-  /** Drift tracking (candidates.registration): the rescan command, the reference image, the correction in use. */
-  private registration?: { step: WorkflowStep; reference: SquareImage & { pixelNm: number }; angleDeg: number; correction: ShiftNm; scans: number };
+  /** Drift between the overview and the measurements, when the campaign tracks it (candidates.registration). */
+  private readonly drift: DriftTracker;
   private readonly progress = new BestTracker();
   private readonly dose = new DoseMeter();
   /** Experiments running now, by id: their points are pending for the planner. */
@@ -92,6 +92,7 @@ export class CampaignRunner {
         void this.setStatus('running', { statusReason: null });
       },
     });
+    this.drift = new DriftTracker(campaign.id, this.executor, runtime.events, this.pseudoRow('registration'));
   }
 
   get id(): string {
@@ -161,7 +162,7 @@ export class CampaignRunner {
         }
         await this.pausePoint();
         await this.waitForUnknownDecisions();
-        await this.reregisterIfDue(counted - this.inFlight.size);
+        await this.drift.rescanIfDue(this.config, counted - this.inFlight.size);
         const leftover = this.unfinished.shift();
         if (leftover) {
           await this.resumeExperiment(leftover);
@@ -264,7 +265,7 @@ export class CampaignRunner {
   /** The setup steps, once; with a candidate grid, the planner then chooses among its locations. */
   private async runSetup(): Promise<void> {
     if (this.config.setup.length === 0) return;
-    const row = this.setupRow();
+    const row = this.pseudoRow('setup');
     const stored = await this.doseOf(row.id);
     const results = await this.executor.runSetup(row, this.config);
     this.dose.add((await this.doseOf(row.id)) - stored, false);
@@ -276,78 +277,12 @@ export class CampaignRunner {
     this.candidates = candidates;
     this.planner.updateSpace({ ...plannerConfigOf(this.config, this.campaign.seed).space, candidates });
     this.runtime.events.publish('alert', { level: 'info', message: `${candidates.length} candidate locations from ${spec.from.step}, described by ${spec.features.join(', ')}` }, this.id);
-    await this.startRegistration(results);
+    await this.drift.start(this.config, results);
   }
 
-  /** The setup's pseudo-experiment: its steps' measurements are stored under its id. */
-  private setupRow(): ExperimentEntity {
-    return this.experiments.create({ id: `setup-${this.id}`, campaignId: this.id, index: -1, sampleId: `${this.id.slice(0, 8)}-setup`, params: {} });
-  }
-
-  /** The registration rescans' pseudo-experiment: on the setup's sample, stored apart from the setup steps. */
-  private registrationRow(): ExperimentEntity {
-    return this.experiments.create({ id: `registration-${this.id}`, campaignId: this.id, index: -1, sampleId: `${this.id.slice(0, 8)}-setup`, params: {} });
-  }
-
-  /**
-   * The reference rescan right after the overview; after a restart, the stored one and every
-   * rescan stored since, replayed through the same decisions so the correction is what it was.
-   */
-  private async startRegistration(results: Map<string, { outputs: Record<string, unknown>; frames: DataFrame[] }>): Promise<void> {
-    const spec = this.config.candidates?.registration;
-    if (!spec) return;
-    const overview = this.config.setup.find((s) => s.id === this.config.candidates?.from.step);
-    if (!overview) throw new Error(`registration: no setup step '${this.config.candidates?.from.step}'`);
-    const window = registrationWindow(overview.params, results.get(overview.id)?.outputs ?? {});
-    const step: WorkflowStep = { ...overview, params: registrationScanParams(overview.params, window, spec) };
-    const reference = registrationImage(await this.executor.runRegistrationScan(this.registrationRow(), 0, step, this.config), spec.channel);
-    this.registration = { step, reference, angleDeg: window.angleDeg, correction: NO_SHIFT, scans: 1 };
-    for (let k = 1; ; k++) {
-      const frames = await this.executor.storedRegistrationScan(this.registrationRow(), k);
-      if (!frames) break;
-      this.registration.scans = k + 1;
-      this.decideRegistration(frames, k, false);
-    }
-  }
-
-  /** Every N finished experiments: rescan the window and adopt the drift it shows if it moved past the limit. */
-  private async reregisterIfDue(finished: number): Promise<void> {
-    const spec = this.config.candidates?.registration;
-    const state = this.registration;
-    if (!spec || !state || finished < state.scans * spec.everyExperiments) return;
-    const k = state.scans;
-    const frames = await this.executor.runRegistrationScan(this.registrationRow(), k, state.step, this.config);
-    state.scans = k + 1;
-    this.decideRegistration(frames, k, true);
-  }
-
-  private decideRegistration(frames: DataFrame[], k: number, announce: boolean): void {
-    const spec = this.config.candidates?.registration;
-    const state = this.registration;
-    if (!spec || !state) return;
-    const { reference } = state;
-    const decision = registrationDecision(reference, registrationImage(frames, spec.channel), {
-      pixelNm: reference.pixelNm,
-      angleDeg: state.angleDeg,
-      limitNm: spec.limitNm,
-      inUse: state.correction,
-    });
-    state.correction = decision.correction;
-    if (!announce) return;
-    const dxNm = Math.round(decision.estimate.dxNm * 10) / 10;
-    const dyNm = Math.round(decision.estimate.dyNm * 10) / 10;
-    if (decision.untrusted) {
-      this.runtime.events.publish('alert', { level: 'warning', code: 'registration_untrusted', message: `registration rescan ${k}: ${decision.untrusted}; the correction in use stays`, dxNm, dyNm }, this.id);
-    } else if (decision.adopted) {
-      this.runtime.events.publish('alert', { level: 'info', code: 'reregistered', message: `drift re-registered (rescan ${k}): locations are sent shifted by (${dxNm}, ${dyNm}) nm`, dxNm, dyNm }, this.id);
-    }
-  }
-
-  /** The correction the next experiment's locations are sent with, when the campaign tracks drift. */
-  private locationCorrection(): LocationCorrection | undefined {
-    const spec = this.config.candidates;
-    if (!spec?.registration || !this.registration) return undefined;
-    return { x: spec.parameters.x, y: spec.parameters.y, ...this.registration.correction };
+  /** A pseudo-experiment on the setup's sample whose steps' measurements are stored under `<kind>-<campaignId>`. */
+  private pseudoRow(kind: 'setup' | 'registration'): ExperimentEntity {
+    return this.experiments.create({ id: `${kind}-${this.campaign.id}`, campaignId: this.campaign.id, index: -1, sampleId: `${this.campaign.id.slice(0, 8)}-setup`, params: {} });
   }
 
   /** Candidate tiles over an atom-resolved overview, from what the segmentation model saw in it. */
@@ -408,7 +343,7 @@ export class CampaignRunner {
     await this.experiments.update(row.id, { status: row.status, startedAtMs: row.startedAtMs });
     this.runtime.events.publish('experiment.started', { id: row.id, index }, this.id);
     try {
-      row.objectives = await this.executor.run(row, this.config, this.setupOutputs, this.locationCorrection()).finally(async () => {
+      row.objectives = await this.executor.run(row, this.config, this.setupOutputs, this.drift.correction(this.config)).finally(async () => {
         if (this.config.budget.doseEPerA2 !== undefined) this.dose.add(await this.doseOf(row.id), true);
       });
       await this.finishExperiment(row, 'succeeded', null);
@@ -524,14 +459,6 @@ export class CampaignRunner {
     await this.campaigns.update(this.id, { status, ...extra });
     this.runtime.events.publish('campaign.status', { id: this.id, name: this.config.name, status, reason: this.campaign.statusReason }, this.id);
   }
-}
-
-/** The compared channel of a registration rescan as a square image with its pixel size. */
-function registrationImage(frames: DataFrame[], channel: string): SquareImage & { pixelNm: number } {
-  const frame = frames.find((f) => f.header.kind === 'image' && f.header.channel === channel);
-  const [rows, cols] = frame?.header.shape ?? [];
-  if (!frame || rows === undefined || rows !== cols || !frame.header.pixelSizeNm) throw new Error(`registration: the rescan gave no square '${channel}' image`);
-  return { values: frame.values, pixels: rows, pixelNm: frame.header.pixelSizeNm };
 }
 
 function manualExplanation(by: string): Proposal['explanation'] {
