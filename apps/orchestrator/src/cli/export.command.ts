@@ -3,29 +3,24 @@ import { exportCampaign } from '../export/export-campaign';
 import { BundleIntegrityError } from '../export/manifest';
 import { replayBundle } from '../export/replay-bundle';
 import { replayTable } from '../export/replay-table';
-import { openDatabase } from '../persistence/data-source';
-import { type CommonFlags, runtimeOptions } from './options';
+import { withCampaignDatabase } from './campaign-database';
+import type { CommonFlags } from './options';
 
 export interface ExportFlags extends CommonFlags {
   out?: string;
 }
 
-/** `lab export <campaignId>`: the campaign as a bundle directory (docs/export.md); needs only the database and the data directory. */
-export async function exportCommand(campaignId: string, flags: ExportFlags): Promise<number> {
-  const options = runtimeOptions(flags, (line) => process.stderr.write(`${line}\n`));
-  const db = await openDatabase(options.databaseUrl ?? options.lab.config.database.url, options.baseDir);
-  try {
+/** `lab export <campaignId>`: the campaign as a bundle directory (docs/export.md); the id may be a unique prefix. */
+export async function exportCommand(campaign: string, flags: ExportFlags): Promise<number> {
+  return withCampaignDatabase('export', campaign, flags, (line) => process.stderr.write(`${line}\n`), async ({ db, campaignId, dataDir }) => {
     const startedAtMs = Date.now();
-    const dataDir = resolve(options.baseDir, options.lab.config.dataDir);
     // Under the data directory by default: bundles are data, not sources to commit.
     const result = await exportCampaign(db, dataDir, campaignId, flags.out ?? join(dataDir, 'exports', campaignId));
     const totalBytes = result.files.reduce((sum, f) => sum + f.bytes, 0);
     for (const f of result.files) process.stdout.write(`${f.name.padEnd(20)} ${String(f.bytes).padStart(12)} bytes\n`);
     process.stdout.write(`exported ${result.experiments} experiments and ${result.frames} frames to ${result.dir} (${totalBytes} bytes) in ${Date.now() - startedAtMs} ms\n`);
     return 0;
-  } finally {
-    await db.destroy();
-  }
+  });
 }
 
 /** `lab replay <bundleDir>`: exit 0 when every planner proposal replays identically, 1 when one diverges, 2 when the bundle is damaged. */

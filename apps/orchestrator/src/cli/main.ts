@@ -110,7 +110,7 @@ program
 
 withCommon(program.command('export'))
   .description('write a campaign as a self-describing bundle: NeXus/HDF5 with every frame, CSV/JSON, configs, manifest (docs/export.md)')
-  .argument('<campaignId>')
+  .argument('<campaignId>', 'campaign id, or a unique prefix of it')
   .option('--out <dir>', 'bundle directory (default <dataDir>/exports/<campaignId>)')
   .action(async (campaignId: string, flags: { out?: string; lab?: string; db?: string }) => {
     process.exitCode = await exportCommand(campaignId, flags);
