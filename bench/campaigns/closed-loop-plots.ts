@@ -1,12 +1,7 @@
 import { join } from 'node:path';
+import { median } from '../planners/stats';
 import type { ClosedLoopResult } from './closed-loop';
 import { type Series, writeLinePlot } from './svg-plot';
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  return sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** Plots of the closed-loop campaigns: hypervolume against experiments, vacancies found against dose. */
 export function closedLoopPlots(result: ClosedLoopResult, dir: string): string[] {

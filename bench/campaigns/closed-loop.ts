@@ -1,3 +1,4 @@
+import { summarize } from '../planners/stats';
 import { percent, spreadCell, tables } from './report';
 import { runStemBench, type StemBenchResult } from './stem';
 import { runSynthesisBench, SYNTHESIS_STRATEGIES, type SynthesisBenchResult } from './synthesis';
@@ -25,18 +26,6 @@ const VARIANT_WORLD = {
   },
 };
 
-const quantiles = (values: number[]): { median: number; q25: number; q75: number } => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number): number => {
-    if (sorted.length === 0) return Number.NaN;
-    const i = (sorted.length - 1) * p;
-    const lo = Math.floor(i);
-    const hi = Math.ceil(i);
-    return Number.isFinite(sorted[lo]) && Number.isFinite(sorted[hi]) ? sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo) : sorted[hi];
-  };
-  return { median: at(0.5), q25: at(0.25), q75: at(0.75) };
-};
-
 export async function runClosedLoopBench(opts: { parts: ClosedLoopPart[]; quick: boolean; log: (line: string) => void }): Promise<{ result: ClosedLoopResult; text: string; markdown: string }> {
   const seeds = (first: number, n: number): number[] => Array.from({ length: n }, (_, i) => first + i);
   const result: ClosedLoopResult = {};
@@ -57,7 +46,7 @@ export async function runClosedLoopBench(opts: { parts: ClosedLoopPart[]; quick:
     const stem = await runStemBench({ seeds: seeds(301, opts.quick ? 2 : 10), log: opts.log });
     result.stem = stem;
     const table = stemTable(stem);
-    const identified = quantiles(stem.runs.map((r) => r.identifiedShare));
+    const identified = summarize(stem.runs.map((r) => r.identifiedShare));
     text.push(`STEM defect hunt (stem-defect-hunt.yaml), ${stem.runs.length} seeds; the model's vacancy count over the truth in the imaged tiles: median ${identified.median.toFixed(3)}\n\n${table.text}`);
     markdown.push(table.markdown);
   }
@@ -70,13 +59,13 @@ function synthesisTable(synthesis: SynthesisBenchResult[]): { markdown: string; 
     synthesis.flatMap((part) =>
       Object.keys(SYNTHESIS_STRATEGIES).map((strategy) => {
         const runs = part.runs.filter((r) => r.strategy === strategy);
-        const share = (n: number): string => percent(quantiles(runs.map((r) => r.hvShare[Math.min(n, r.hvShare.length) - 1] ?? 0)).median);
-        const to95 = quantiles(runs.map((r) => {
+        const share = (n: number): string => percent(summarize(runs.map((r) => r.hvShare[Math.min(n, r.hvShare.length) - 1] ?? 0)).median);
+        const to95 = summarize(runs.map((r) => {
           const i = r.hvShare.findIndex((s) => s >= 0.95);
           return i < 0 ? Infinity : i + 1;
         }));
-        const best = quantiles(runs.map((r) => r.bestVacancy.at(-1) ?? Number.NaN)).median;
-        return [part.world, strategy, share(10), share(20), share(40), spreadCell(to95, part.experiments), `${best.toFixed(4)} (hidden min ${part.hiddenOptimum.minVacancyFraction.toFixed(4)})`, String(quantiles(runs.map((r) => r.failed)).median)];
+        const best = summarize(runs.map((r) => r.bestVacancy.at(-1) ?? Number.NaN)).median;
+        return [part.world, strategy, share(10), share(20), share(40), spreadCell(to95, part.experiments), `${best.toFixed(4)} (hidden min ${part.hiddenOptimum.minVacancyFraction.toFixed(4)})`, String(summarize(runs.map((r) => r.failed)).median)];
       }),
     ),
   );
@@ -89,9 +78,9 @@ function stemTable(stem: StemBenchResult): { markdown: string; text: string } {
   const rows = (['hunt', 'raster', 'random'] as const).map((strategy) => {
     const shares = stem.runs.map((r) => foundAt(r[strategy], budget) / r.totalVacancies);
     const perDose = stem.runs.map((r) => (1e4 * foundAt(r[strategy], budget)) / Math.max(1, r[strategy].filter((p) => p.doseEPerA2 <= budget).at(-1)?.doseEPerA2 ?? 1));
-    const dose25 = quantiles(stem.runs.map((r) => doseFor(r[strategy], 0.25 * r.totalVacancies)));
+    const dose25 = summarize(stem.runs.map((r) => doseFor(r[strategy], 0.25 * r.totalVacancies)));
     const label = strategy === 'hunt' ? 'planner (campaign, incl. overview)' : strategy === 'raster' ? 'uniform high-dose scan, raster order' : 'high-dose tiles, random order';
-    return [label, percent(quantiles(shares).median), quantiles(perDose).median.toFixed(1), `${dose25.median.toFixed(0)} [${dose25.q25.toFixed(0)}, ${dose25.q75.toFixed(0)}]`];
+    return [label, percent(summarize(shares).median), summarize(perDose).median.toFixed(1), `${dose25.median.toFixed(0)} [${dose25.q25.toFixed(0)}, ${dose25.q75.toFixed(0)}]`];
   });
   return tables(['strategy', `vacancies found within ${budget} e/A^2 (share of all)`, 'found per 10^4 e/A^2', 'dose to find 25 % (e/A^2)'], rows);
 }

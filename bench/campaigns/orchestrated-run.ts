@@ -1,10 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadLab } from '@lab/config';
 import type { LedgerEntry, World } from '@lab/simulations';
 import { startOrchestrator } from '../../apps/orchestrator/src/bootstrap';
-import { packageRoot } from '../../apps/orchestrator/src/package-root';
+import { benchLab } from '../support/bench-lab';
 import type { CampaignSummary } from '../../apps/orchestrator/src/campaigns/campaign-runner';
 import { CommandLogEntity, ExperimentEntity } from '../../apps/orchestrator/src/persistence/entities';
 
@@ -35,14 +33,7 @@ export interface RunSpec {
  * process, on a throw-away database: what `lab run` does, with the twins' truth kept for scoring.
  */
 export async function runOrchestrated(spec: RunSpec): Promise<OrchestratedRun> {
-  const root = packageRoot();
-  const dir = mkdtempSync(join(tmpdir(), 'lab-bench-campaign-'));
-  const lab = loadLab(join(root, 'config/lab.yaml'));
-  lab.config.broker.embeddedPort = 0;
-  lab.config.database.url = `sqlite:${join(dir, 'lab.sqlite')}`;
-  lab.config.dataDir = join(dir, 'data');
-  // Nobody watches a benchmark: a tip change would wait for a technician forever.
-  lab.config.simulation = { ...lab.config.simulation, seed: spec.seed, timeScale: spec.timeScale, world: { ...spec.world, spm: { ...(spec.world?.spm as object | undefined), tipChangeProbability: 0 } } };
+  const { lab, root, dir } = benchLab('bench-campaign', { timeScale: spec.timeScale, seed: spec.seed, world: spec.world });
   const orchestrator = await startOrchestrator({ lab, baseDir: root, http: false, simulationSeed: spec.seed });
   try {
     const text = (spec.edit ?? ((t: string) => t))(readFileSync(join(root, spec.file), 'utf8'));

@@ -1,5 +1,5 @@
 import { type CampaignConfig, loadCampaign } from '@lab/config';
-import { quantile } from '../planners/stats';
+import { type Summary, summarize } from '../planners/stats';
 import { loopsToFind, loopsToR2, rSquared, shareFound, topIndices } from './pfm-metrics';
 import { buildPfmScene, type PfmScene } from './pfm-scene';
 import { pathLengthNm, randomOrder, rasterOrder, type Run, runFixedOrder, runPlanner } from './pfm-strategies';
@@ -42,13 +42,10 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-export interface Spread {
-  median: number;
-  q25: number;
-  q75: number;
-}
+/** Median and interquartile range over seeds. */
+export type Spread = Summary;
 
-const spread = (values: number[]): Spread => ({ median: quantile(values, 0.5), q25: quantile(values, 0.25), q75: quantile(values, 0.75) });
+const spread = (values: number[]): Spread => summarize(values);
 
 export interface DiscoveryRow {
   set: string;

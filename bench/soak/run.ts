@@ -1,11 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadLab } from '@lab/config';
 import { stringify } from 'yaml';
 import { startOrchestrator } from '../../apps/orchestrator/src/bootstrap';
-import { packageRoot } from '../../apps/orchestrator/src/package-root';
+import { benchLab } from '../support/bench-lab';
 import { report, runContext } from '../support/report';
 
 export interface SoakOptions {
@@ -81,22 +79,14 @@ async function startTwins(root: string, labFile: string, brokerUrl: string): Pro
 }
 
 export async function runSoak(opts: SoakOptions): Promise<void> {
-  const root = packageRoot();
-  const dir = mkdtempSync(join(tmpdir(), 'lab-soak-'));
-  const lab = loadLab(join(root, 'config/lab.yaml'));
-  lab.config.broker.embeddedPort = 0;
-  lab.config.database.url = `sqlite:${join(dir, 'soak.sqlite')}`;
-  lab.config.dataDir = join(dir, 'data');
-  lab.config.simulation = { ...lab.config.simulation, enabled: false, timeScale: 0.00001 };
-  // A tip change waits for a technician, and nobody is watching a soak.
-  lab.config.simulation.world = { spm: { tipChangeProbability: 0 } };
+  // The twins run in their own process (lab sim), from a copy of this lab file.
+  const { lab, root, dir, dbFile } = benchLab('soak', { timeScale: 0.00001, enabled: false });
   const labFile = join(dir, 'lab.yaml');
   writeFileSync(labFile, stringify(lab.config));
   const orchestrator = await startOrchestrator({ lab, baseDir: root, http: false, simulate: false });
   const twins = await startTwins(root, labFile, orchestrator.runtime.brokerUrl);
   const samples: Sample[] = [];
   const started = Date.now();
-  const dbFile = join(dir, 'soak.sqlite');
   const sample = (experiments: number): void => {
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
     samples.push({
