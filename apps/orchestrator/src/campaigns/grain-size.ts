@@ -1,4 +1,5 @@
 import type { DataFrame } from '@lab/drivers';
+import { percentile } from '@lab/vision';
 
 /**
  * Pixels finer than this resolve atomic columns, and lattice fringes would count as boundaries;
@@ -61,11 +62,6 @@ function pixelNoiseSd(values: ArrayLike<number>, rows: number, cols: number): nu
     for (let col = 1; col < cols; col++) diffs[k++] = Math.abs(values[row * cols + col] - values[row * cols + col - 1]);
   }
   return (1.4826 * percentile(diffs, 0.5)) / Math.SQRT2;
-}
-
-function percentile(values: Float32Array, p: number): number {
-  const sorted = Float32Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
 /** 3x3 box blur, edges averaged over the pixels that exist. */
