@@ -69,7 +69,7 @@ export async function runCampaignsBench(opts: CampaignsBenchOptions): Promise<Ca
     if (!opts.json) console.log(`${closedLoop.text}\n`);
   }
   if (parts.includes('overhead')) {
-    const overhead = await runOverheadBench();
+    const overhead = await runOverheadBench(log);
     result.overhead = overhead.overhead;
     targets.push(...overhead.targets);
     if (!opts.json) console.log(`${overhead.text}\n`);

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startOrchestrator } from '../../apps/orchestrator/src/bootstrap';
 import { benchLab } from '../support/bench-lab';
 import { report, runContext } from '../support/report';
+import { startTwinsProcess } from '../support/twins-process';
 
 export interface SoakOptions {
   json: boolean;
@@ -65,26 +65,14 @@ workflow:
   - { id: image, instrument: afm, action: scan, params: { sizeNm: 2000, pixels: 64, lineRateHz: "\${params.lineRateHz}", channels: [${channel}] } }
 `;
 
-/**
- * The twins run in their own process (`lab sim`), as instruments would: the resident memory
- * measured here is the orchestrator's alone.
- */
-async function startTwins(root: string, labFile: string, brokerUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'bin/lab.js'), 'sim', '--lab', labFile, '--broker', brokerUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('online') && resolve());
-    child.once('exit', (code) => reject(new Error(`lab sim exited with ${code}`)));
-  });
-  return child;
-}
-
 export async function runSoak(opts: SoakOptions): Promise<void> {
   // The twins run in their own process (lab sim), from a copy of this lab file.
   const { lab, root, dir, dbFile } = benchLab('soak', { timeScale: 0.00001, enabled: false });
   const labFile = join(dir, 'lab.yaml');
   writeFileSync(labFile, stringify(lab.config));
   const orchestrator = await startOrchestrator({ lab, baseDir: root, http: false, simulate: false });
-  const twins = await startTwins(root, labFile, orchestrator.runtime.brokerUrl);
+  // As instruments would: the resident memory measured here is the orchestrator's alone.
+  const twins = await startTwinsProcess(root, labFile, orchestrator.runtime.brokerUrl);
   const samples: Sample[] = [];
   const started = Date.now();
   const sample = (experiments: number): void => {
@@ -136,8 +124,7 @@ export async function runSoak(opts: SoakOptions): Promise<void> {
     );
   } finally {
     await orchestrator.close();
-    twins.kill('SIGINT');
-    await new Promise((resolve) => twins.once('exit', resolve));
+    await twins.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

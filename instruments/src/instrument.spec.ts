@@ -25,8 +25,9 @@ class RecordingLink implements InstrumentLink {
 
 const journal = (events: string[]): CommandJournal => ({
   beforeSend: async (c) => void events.push(`journal ${c.action}`),
-  onAck: async () => undefined,
+  onAck: async (c) => void events.push(`ack ${c.action} sent at ${c.issuedAtMs}`),
   onResult: async (cmdId) => void events.push(`result ${cmdId.length > 0}`),
+  onWithdrawn: async (_cmdId, reason) => void events.push(`withdrawn: ${reason}`),
 });
 
 describe('Instrument facades', () => {
@@ -71,7 +72,35 @@ describe('Instrument facades', () => {
     const events: string[] = [];
     const spm = new Spm({ id: 'afm', link: new RecordingLink(events), envelope: {}, journal: journal(events) });
     await (await spm.approach({ issuedBy: 't' })).result;
-    expect(events).toEqual(['journal approach', 'send approach', 'result true']);
+    expect(events.filter((e) => !e.startsWith('ack'))).toEqual(['journal approach', 'send approach', 'result true']);
+  });
+
+  it('prepares a command (journalled, not sent) and sends it later with the deadline counted from the send', async () => {
+    const events: string[] = [];
+    const link = new RecordingLink(events);
+    const robot = new SynthesisRobot({ id: 'robot', link, envelope: {}, journal: journal(events), timeScale: 1, deadlineSlack: 1, deadlineMarginS: 0 });
+    const prepared = await robot.prepare('handover', { sampleId: 's', to: 'afm' }, { issuedBy: 't', expectedDurationS: 2 });
+    expect(events).toEqual(['journal handover']);
+    expect(link.sent).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const before = Date.now();
+    await (await prepared.send()).result;
+    const [command] = link.sent;
+    expect(command.cmdId).toBe(prepared.cmdId);
+    expect(command.issuedAtMs).toBeGreaterThanOrEqual(before);
+    expect(command.deadlineMs - command.issuedAtMs).toBe(2000);
+    expect(events).toContain(`ack handover sent at ${command.issuedAtMs}`);
+  });
+
+  it('withdraws a prepared command the instrument can no longer take, and sends nothing', async () => {
+    const events: string[] = [];
+    const link = new RecordingLink(events);
+    const spm = new Spm({ id: 'afm', link, envelope: {}, journal: journal(events) });
+    const prepared = await spm.prepare('approach', {}, { issuedBy: 't' });
+    link.status.next({ v: 1, instrumentId: 'afm', online: true, state: 'estopped', ready: false, reasons: ['estopped'] });
+    await expect(prepared.send()).rejects.toBeInstanceOf(InstrumentUnavailableError);
+    expect(link.sent).toHaveLength(0);
+    expect(events).toEqual(['journal approach', expect.stringMatching(/^withdrawn: .*estopped/)]);
   });
 
   it('sets a deadline from the expected duration on the instrument clock', async () => {

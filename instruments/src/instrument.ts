@@ -13,7 +13,7 @@ import {
   type StatusMsg,
 } from '@lab/drivers';
 import { BehaviorSubject, combineLatest, filter, firstValueFrom, map, type Observable, Subject, timeout } from 'rxjs';
-import { type ActionCatalog, catalogFor, type InstrumentKind } from './catalog';
+import { type ActionCatalog, type ActionSpec, catalogFor, type InstrumentKind } from './catalog';
 import { checkEnvelope, type Envelope, tighten } from './envelope';
 import { InstrumentUnavailableError, InvalidCommandError } from './errors';
 
@@ -32,12 +32,26 @@ export interface CommandContext {
 
 /**
  * Persistence of every command. `beforeSend` must have stored the command when it resolves: the
- * command is sent only after that, so a crash can never leave a sent command without a record.
+ * command is sent only after that, so a crash can never leave a sent command without a record. A
+ * prepared command may wait in the journal for its instrument; the ack records when it was sent.
  */
 export interface CommandJournal {
-  beforeSend(command: Command, instrumentId: string, context: CommandContext): Promise<void>;
-  onAck(cmdId: string, outcome: Ack | Error): Promise<void>;
+  /** `resent`: the command goes again under its original id (after a restart), so its row may exist. */
+  beforeSend(command: Command, instrumentId: string, context: CommandContext, resent: boolean): Promise<void>;
+  /** With the command as it was sent: its issue time and deadline are those of the send, not of the journal entry. */
+  onAck(command: Command, outcome: Ack | Error): Promise<void>;
   onResult(cmdId: string, outcome: CommandResult | Error): Promise<void>;
+  /** A journalled command that will not be sent after all. */
+  onWithdrawn(cmdId: string, reason: string): Promise<void>;
+}
+
+/** A command validated and journalled, not sent yet: it goes the moment its instrument is free. */
+export interface PreparedCommand {
+  readonly cmdId: string;
+  /** Send it now, with its deadline counted from now; refused (and withdrawn) when the instrument cannot take it. */
+  send(): Promise<CommandHandle>;
+  /** It will not be sent: the journal records that, so no row is left looking in flight. */
+  withdraw(reason: string): Promise<void>;
 }
 
 export interface SendOptions {
@@ -121,8 +135,17 @@ export class Instrument {
 
   /** Validate, journal and send a command; resolves once it is on its way (not when it is done). */
   async send(action: string, rawParams: unknown, options: SendOptions): Promise<CommandHandle> {
-    const spec = this.catalog[action];
-    if (!spec) throw new InvalidCommandError(this.id, action, `unknown action (this ${this.kind} has: ${Object.keys(this.catalog).join(', ')})`);
+    // Refused before anything is journalled when the instrument cannot take it now.
+    this.assertSendable(this.spec(action), options.issuedBy);
+    return (await this.prepare(action, rawParams, options)).send();
+  }
+
+  /**
+   * Validate and journal a command without sending it, so that it can go the moment the instrument
+   * is free (another experiment's command may still be running): the hand-off costs no journal write.
+   */
+  async prepare(action: string, rawParams: unknown, options: SendOptions): Promise<PreparedCommand> {
+    const spec = this.spec(action);
     const parsed = spec.params.safeParse(rawParams ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -131,30 +154,51 @@ export class Instrument {
     const params = parsed.data as Params;
     const envelope = options.envelope ? tighten(this.options.envelope, options.envelope) : this.options.envelope;
     checkEnvelope(this.id, envelope, params, spec.derived?.(params) ?? {});
-    if (spec.exclusive) {
-      this.assertAvailable();
-      const holder = this.lease.value;
-      if (holder !== null && options.issuedBy !== `user:${holder}`) {
-        throw new InstrumentUnavailableError(this.id, 'leased', `${holder} holds manual control`);
-      }
-    }
 
     const expectedDurationS = options.expectedDurationS ?? spec.nominalDurationS(params);
-    const nowMs = Date.now();
-    const scaledS = expectedDurationS * (this.options.timeScale ?? 1) * (this.options.deadlineSlack ?? 1.5);
-    const command: Command = {
+    const windowMs = Math.round(1000 * (expectedDurationS * (this.options.timeScale ?? 1) * (this.options.deadlineSlack ?? 1.5) + (this.options.deadlineMarginS ?? 3)));
+    const issuedAtMs = Date.now();
+    const journalled: Command = {
       v: PROTOCOL_VERSION,
       cmdId: options.cmdId ?? randomUUID(),
       idempotencyKey: options.idempotencyKey ?? randomUUID(),
       action,
       params,
       issuedBy: options.issuedBy,
-      issuedAtMs: nowMs,
-      deadlineMs: Math.round(nowMs + 1000 * (scaledS + (this.options.deadlineMarginS ?? 3))),
+      issuedAtMs,
+      deadlineMs: issuedAtMs + windowMs,
       expectedDurationS,
     };
-    await this.options.journal?.beforeSend(command, this.id, options.context ?? {});
-    return this.dispatch(command, options.context ?? {});
+    const journal = this.options.journal;
+    await journal?.beforeSend(journalled, this.id, options.context ?? {}, options.cmdId !== undefined);
+    return {
+      cmdId: journalled.cmdId,
+      send: async () => {
+        try {
+          this.assertSendable(spec, options.issuedBy);
+        } catch (error) {
+          await journal?.onWithdrawn(journalled.cmdId, (error as Error).message);
+          throw error;
+        }
+        const nowMs = Date.now();
+        return this.dispatch({ ...journalled, issuedAtMs: nowMs, deadlineMs: nowMs + windowMs });
+      },
+      withdraw: async (reason) => journal?.onWithdrawn(journalled.cmdId, reason),
+    };
+  }
+
+  private spec(action: string): ActionSpec {
+    const spec = this.catalog[action];
+    if (!spec) throw new InvalidCommandError(this.id, action, `unknown action (this ${this.kind} has: ${Object.keys(this.catalog).join(', ')})`);
+    return spec;
+  }
+
+  /** Motion and measurement need an available instrument, and its lease holder when someone has manual control. */
+  private assertSendable(spec: ActionSpec, issuedBy: string): void {
+    if (!spec.exclusive) return;
+    this.assertAvailable();
+    const holder = this.lease.value;
+    if (holder !== null && issuedBy !== `user:${holder}`) throw new InstrumentUnavailableError(this.id, 'leased', `${holder} holds manual control`);
   }
 
   /**
@@ -163,7 +207,7 @@ export class Instrument {
    * instrument replays its outcome (or runs it, if it never got it) and never runs it twice. Only
    * when the resends go unanswered too is the instrument silent: a timeout, and a fault.
    */
-  private dispatch(first: Command, context: CommandContext): CommandHandle {
+  private dispatch(first: Command): CommandHandle {
     const journal = this.options.journal;
     const progress$ = new Subject<Progress>();
     let settleAck!: { resolve: (ack: Ack) => void; reject: (error: Error) => void };
@@ -174,18 +218,17 @@ export class Instrument {
     const follow = async (): Promise<CommandResult> => {
       for (let attempt = 0; ; attempt++) {
         const command = attempt === 0 ? first : { ...first, issuedAtMs: Date.now(), deadlineMs: Date.now() + nextWindowMs };
-        if (attempt > 0) await journal?.beforeSend(command, this.id, context);
         const handle = this.options.link.send(command);
         const forwarding = handle.progress$.subscribe({ next: (p) => progress$.next(p) });
         const acked = handle.accepted.then(
           async (ack) => {
             settleAck.resolve(ack);
-            await journal?.onAck(command.cmdId, ack);
+            await journal?.onAck(command, ack);
           },
           async (error: Error) => {
             if (error instanceof DeviceTimeoutError) return; // a resend may still be acknowledged
             settleAck.reject(error);
-            await journal?.onAck(command.cmdId, error);
+            await journal?.onAck(command, error);
           },
         );
         try {

@@ -111,7 +111,7 @@ describe('chaos: SIGKILL the orchestrator at random moments of a campaign', () =
     const logged = new Map(commands.map((c) => [c.idempotencyKey, c.status]));
     // A result is lost when the instrument finished a command but the log does not say so.
     const lost = ledger.filter((e) => e.status !== 'running' && logged.get(e.idempotencyKey) !== e.status).length;
-    const orphans = commands.filter((c) => c.status === 'sent' || c.status === 'accepted').length;
+    const orphans = commands.filter((c) => c.status === 'queued' || c.status === 'accepted').length;
     const unknown = commands.filter((c) => c.status === 'unknown').length;
     const succeeded = experiments.filter((e) => e.status === 'succeeded').length;
     console.log(

@@ -173,7 +173,9 @@ export class CampaignRunner {
         const row = await this.proposeUntilApproved(nextIndex, candidate, queue.map((p) => p.point));
         nextIndex = row.index + 1;
         counted += 1;
-        const done = this.execute(row).then(
+        let underway!: () => void;
+        const started = new Promise<void>((resolve) => (underway = resolve));
+        const done = this.execute(row, underway).then(
           () => {
             this.inFlight.delete(row.id);
             report();
@@ -184,6 +186,8 @@ export class CampaignRunner {
           },
         );
         this.inFlight.set(row.id, { point: row.params, done });
+        // Plan the next experiment once this one's first command is on its way (or waits its turn).
+        await Promise.race([started, done]);
       }
       await this.drain();
     } catch (error) {
@@ -336,14 +340,14 @@ export class CampaignRunner {
     return rows.reduce((sum, m) => sum + (typeof m.outputs.doseEPerA2 === 'number' ? m.outputs.doseEPerA2 : 0), 0);
   }
 
-  private async execute(row: ExperimentEntity): Promise<void> {
+  private async execute(row: ExperimentEntity, underway?: () => void): Promise<void> {
     const { index } = row;
     row.status = 'running';
     row.startedAtMs = Date.now();
     await this.experiments.update(row.id, { status: row.status, startedAtMs: row.startedAtMs });
     this.runtime.events.publish('experiment.started', { id: row.id, index }, this.id);
     try {
-      row.objectives = await this.executor.run(row, this.config, this.setupOutputs, this.drift.correction(this.config)).finally(async () => {
+      row.objectives = await this.executor.run(row, this.config, { setupOutputs: this.setupOutputs, correction: this.drift.correction(this.config), underway }).finally(async () => {
         if (this.config.budget.doseEPerA2 !== undefined) this.dose.add(await this.doseOf(row.id), true);
       });
       await this.finishExperiment(row, 'succeeded', null);

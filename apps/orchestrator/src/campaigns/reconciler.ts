@@ -25,7 +25,8 @@ export class Reconciler {
 
   /** Returns the ids of experiments that became unknown. */
   async reconcile(campaignId: string): Promise<string[]> {
-    const inFlight = await this.commands.findBy({ campaignId, status: In(['sent', 'accepted']) });
+    // 'sent' is what versions before prepared commands wrote for 'queued'.
+    const inFlight = await this.commands.findBy({ campaignId, status: In(['queued', 'sent', 'accepted']) });
     const unknownExperiments = new Set<string>();
     for (const [instrumentId, rows] of groupBy(inFlight, (r) => r.instrumentId)) {
       const instrument = this.runtime.instruments.get(instrumentId);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CampaignConfig, ObjectiveConfig, WorkflowStep } from '@lab/config';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CommandResult, type DataFrame, decodeDataFrame, encodeDataFrame } from '@lab/drivers';
+import { type CommandHandle, type CommandResult, type DataFrame, decodeDataFrame, encodeDataFrame } from '@lab/drivers';
 import type { Instrument } from '@lab/instruments';
 import type { Repository } from 'typeorm';
 import type { JsonRecord } from '../persistence/columns';
@@ -10,7 +10,7 @@ import { CommandLogEntity, type ExperimentEntity, MeasurementEntity, type Stored
 import { type DiskFullHooks, writeWhenSpace } from '../runtime/disk-full';
 import type { LabRuntime } from '../runtime/lab-runtime';
 import { computeFeatures } from './features';
-import { InstrumentLocks } from './instrument-locks';
+import { InstrumentLocks, type Turn } from './instrument-locks';
 import type { ShiftNm } from './registration';
 import { CampaignAborted, type RunControl } from './run-control';
 import { resolveTemplates, type TemplateScope } from './templates';
@@ -22,6 +22,27 @@ const INSTRUMENT_WAIT_MS = 30_000;
 export interface LocationCorrection extends ShiftNm {
   x: string;
   y: string;
+}
+
+/** How a step waits for its instrument, and the idempotency key its first attempt goes under. */
+interface StepTurn {
+  /** Resolves once the instruments are this experiment's, with the turns taken now; the step's command is journalled before. */
+  takeTurn?: () => Promise<Turn[]>;
+  /** Called once the step's command is on the instrument (accepted), or will not be sent. */
+  underway?: () => void;
+  /** Default `<campaign>/<index>/<step>`. */
+  keyBase?: string;
+}
+
+export interface RunOptions {
+  /** What the setup steps gave, for the workflow's templates. */
+  setupOutputs?: Record<string, Record<string, unknown>>;
+  correction?: LocationCorrection;
+  /**
+   * Called once the first command is on its instrument, or journalled and waiting for its turn (or
+   * the experiment ended before): planning the next experiment after that does not hold it up.
+   */
+  underway?: () => void;
 }
 
 /** Why an experiment ended without objective values. */
@@ -88,14 +109,15 @@ export class WorkflowExecutor {
     const scanStep: WorkflowStep = { ...step, id: `registration-${k}` };
     const stored = await this.storedRegistrationScan(registrationRow, k);
     if (stored) return stored;
-    const release = await this.locks.acquire(step.instrument);
+    let held: Turn | undefined;
     try {
       const scope: TemplateScope = { params: {}, experiment: { id: registrationRow.id, sampleId: registrationRow.sampleId, index: registrationRow.index }, steps: {} };
-      const result = await this.runStep(registrationRow, scanStep, scope, config, `${this.campaignId}/registration/${k}`);
+      const takeTurn = async (): Promise<Turn[]> => (held ? [] : [(held = await this.locks.acquire(step.instrument))]);
+      const result = await this.runStep(registrationRow, scanStep, scope, config, { takeTurn, keyBase: `${this.campaignId}/registration/${k}` });
       await this.storeMeasurement(registrationRow, scanStep, result, true);
       return result.data;
     } finally {
-      release();
+      void held?.release();
     }
   }
 
@@ -111,27 +133,36 @@ export class WorkflowExecutor {
    * first step on it to its last, so experiments in flight together take turns and a sample handed
    * over to a microscope stays the one under its beam until its measurements are done.
    */
-  async run(
-    row: ExperimentEntity,
-    config: CampaignConfig,
-    setupOutputs: Record<string, Record<string, unknown>> = {},
-    correction?: LocationCorrection,
-  ): Promise<Record<string, number>> {
+  async run(row: ExperimentEntity, config: CampaignConfig, { setupOutputs = {}, correction, underway = () => undefined }: RunOptions = {}): Promise<Record<string, number>> {
     // The row keeps the location the planner chose; the steps are sent where that surface is now.
     const scope: TemplateScope = { params: correctedParams(row.params, correction), experiment: { id: row.id, sampleId: row.sampleId, index: row.index }, steps: { ...setupOutputs } };
     const spans = instrumentSpans(config.workflow, (id) => this.runtime.instruments.has(id));
-    const held = new Map<string, () => void>();
-    const release = (instrumentId: string): void => {
-      held.get(instrumentId)?.();
+    const held = new Map<string, Turn>();
+    const release = async (instrumentId: string): Promise<void> => {
+      const turn = held.get(instrumentId);
       held.delete(instrumentId);
+      await turn?.release();
     };
     try {
       for (const [index, step] of config.workflow.entries()) {
-        for (const [instrumentId, span] of spans) if (span.first === index) held.set(instrumentId, await this.locks.acquire(instrumentId));
-        const sent = await this.runStep(row, step, scope, config);
+        // The step's command is journalled while the instrument may still serve another experiment
+        // in flight, and sent the moment the instrument is this one's.
+        const takeTurn = async (): Promise<Turn[]> => {
+          const taken: Turn[] = [];
+          for (const [instrumentId, span] of spans) {
+            if (span.first !== index || held.has(instrumentId)) continue;
+            if (index === 0 && this.locks.busy(instrumentId)) underway();
+            const turn = await this.locks.acquire(instrumentId);
+            held.set(instrumentId, turn);
+            taken.push(turn);
+          }
+          return taken;
+        };
+        const sent = await this.runStep(row, step, scope, config, { takeTurn, underway: index === 0 ? underway : undefined });
         // The instrument is done with this experiment once its last command has a result: storing
-        // and segmenting happen while it already serves the next experiment in flight.
-        for (const [instrumentId, span] of spans) if (span.last === index) release(instrumentId);
+        // and segmenting happen while it already serves the next experiment in flight, once that
+        // experiment's command is on it (a few ms: storing would hold the command up on its way).
+        await Promise.all([...spans].filter(([, span]) => span.last === index).map(([instrumentId]) => release(instrumentId)));
         // Which correction a measurement was taken with stays next to it (the command log has the sent params).
         const result = correction && (sent.data.length > 0 || sent.outputs) ? { ...sent, outputs: { ...(sent.outputs ?? {}), registrationDxNm: correction.dxNm, registrationDyNm: correction.dyNm } } : sent;
         const { features, files: stored } = await this.storeMeasurement(row, step, result);
@@ -142,47 +173,61 @@ export class WorkflowExecutor {
         }
       }
     } finally {
-      for (const instrumentId of [...held.keys()]) release(instrumentId);
+      underway();
+      for (const instrumentId of [...held.keys()]) void release(instrumentId);
     }
     return Object.fromEntries(config.objectives.map((o) => [o.name, objectiveValue(o, scope)]));
   }
 
-  private async runStep(row: ExperimentEntity, step: WorkflowStep, scope: TemplateScope, config: CampaignConfig, keyBase?: string): Promise<CommandResult> {
+  private async runStep(row: ExperimentEntity, step: WorkflowStep, scope: TemplateScope, config: CampaignConfig, turn: StepTurn = {}): Promise<CommandResult> {
     const instrument = this.runtime.instruments.get(step.instrument);
     if (!instrument) throw new ExperimentFailed(`no instrument '${step.instrument}'`, false);
+    const keyBase = turn.keyBase ?? `${this.campaignId}/${row.index}/${step.id}`;
     for (let attempt = 0; ; attempt++) {
       await this.pausePoint();
-      await this.ready(instrument, step);
-      const result = await this.attempt(row, step, scope, config, instrument, attempt, keyBase);
+      const idempotencyKey = `${keyBase}${attempt > 0 ? `/retry-${attempt}` : ''}`;
+      // After a restart the step may already have been sent: send it again under the same id and
+      // key, and the instrument replays its result (or reattaches to it) instead of running it twice.
+      const earlier = await this.commands.findOneBy({ idempotencyKey });
+      // An attempt cancelled (pause-now, or withdrawn unsent) before the restart is passed over: the next one has its own key.
+      if (earlier?.status === 'cancelled') continue;
+      const prepared = await instrument.prepare(step.action, resolveTemplates(step.params, scope), {
+        issuedBy: `campaign:${this.campaignId}`,
+        idempotencyKey,
+        cmdId: earlier?.cmdId,
+        expectedDurationS: step.expectedDurationS,
+        envelope: config.safety[step.instrument],
+        context: { campaignId: this.campaignId, experimentId: row.id, stepId: step.id },
+      });
+      let taken: Turn[] = [];
+      // Whoever passed the instrument on goes on once this command is on it, or will not be.
+      const underway = (): void => {
+        for (const t of taken) t.underway();
+        turn.underway?.();
+      };
+      try {
+        taken = (await turn.takeTurn?.()) ?? [];
+        // A pause, an abort or a problem may have come while the command waited for its turn.
+        await this.pausePoint();
+        await this.ready(instrument, step);
+      } catch (error) {
+        underway();
+        await prepared.withdraw(error instanceof Error ? error.message : String(error));
+        throw error;
+      }
+      const handle = await prepared.send().catch((error: unknown) => {
+        underway();
+        throw error;
+      });
+      handle.accepted.then(underway, underway);
+      const result = await this.follow(row, step, instrument, handle);
       if (result) return result;
       // Interrupted by pause-now: back to the checkpoint before this step, then again.
     }
   }
 
-  /** One try of a step; undefined when pause-now interrupted it. */
-  private async attempt(
-    row: ExperimentEntity,
-    step: WorkflowStep,
-    scope: TemplateScope,
-    config: CampaignConfig,
-    instrument: Instrument,
-    attempt: number,
-    keyBase = `${this.campaignId}/${row.index}/${step.id}`,
-  ): Promise<CommandResult | undefined> {
-    const idempotencyKey = `${keyBase}${attempt > 0 ? `/retry-${attempt}` : ''}`;
-    // After a restart the step may already have been sent: send it again under the same id and
-    // key, and the instrument replays its result (or reattaches to it) instead of running it twice.
-    const earlier = await this.commands.findOneBy({ idempotencyKey });
-    // An attempt cancelled by pause-now before the restart is passed over: the next one has its own key.
-    if (earlier?.status === 'cancelled') return undefined;
-    const handle = await instrument.send(step.action, resolveTemplates(step.params, scope), {
-      issuedBy: `campaign:${this.campaignId}`,
-      idempotencyKey,
-      cmdId: earlier?.cmdId,
-      expectedDurationS: step.expectedDurationS,
-      envelope: config.safety[step.instrument],
-      context: { campaignId: this.campaignId, experimentId: row.id, stepId: step.id },
-    });
+  /** A sent step to its end; undefined when pause-now interrupted it. */
+  private async follow(row: ExperimentEntity, step: WorkflowStep, instrument: Instrument, handle: CommandHandle): Promise<CommandResult | undefined> {
     const detach = this.control.onInterrupt(() => {
       instrument.send('cancel', { targetCmdId: handle.cmdId }, { issuedBy: `campaign:${this.campaignId}` }).catch(() => undefined);
     });
@@ -243,9 +288,9 @@ export class WorkflowExecutor {
     const files: StoredFile[] = [];
     for (const frame of result.data) {
       const bytes = encodeDataFrame(frame);
-      const stored = await this.store(() => this.runtime.blobs.put(bytes, 'frame'));
+      // The raw frame is written while the model segments it.
+      const [stored, analysis] = await Promise.all([this.store(() => this.runtime.blobs.put(bytes, 'frame')), this.analyse(frame, features)]);
       const { dataId, kind, shape, channel, rows } = frame.header;
-      const analysis = await this.analyse(frame, features);
       files.push({ dataId, kind, shape, channel, rows, ...stored, ...(analysis ? { analysis } : {}) });
     }
     const id = randomUUID();

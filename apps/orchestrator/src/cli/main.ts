@@ -73,6 +73,7 @@ program
 withCommon(program.command('sim'))
   .description('run only the digital twins, for an orchestrator started elsewhere')
   .option('--seed <n>', 'twin seed', asArg(parseSeed))
+  .option('--ledger <file>', 'append every command the twins execute to this file, as JSON lines (start and end)')
   .action(async (flags) => simCommand(flags));
 
 program

@@ -11,10 +11,12 @@ export class DbCommandJournal implements CommandJournal {
     this.rows = dataSource.getRepository(CommandLogEntity);
   }
 
-  async beforeSend(command: Command, instrumentId: string, context: CommandContext): Promise<void> {
-    // The same command sent again after a restart keeps its one row.
-    const resent = await this.rows.update({ cmdId: command.cmdId, idempotencyKey: command.idempotencyKey }, { status: 'sent', issuedAtMs: command.issuedAtMs, deadlineMs: command.deadlineMs, ackAtMs: null, resultAtMs: null, error: null });
-    if (resent.affected) return;
+  async beforeSend(command: Command, instrumentId: string, context: CommandContext, resent: boolean): Promise<void> {
+    if (resent) {
+      // The same command sent again after a restart keeps its one row.
+      const again = await this.rows.update({ cmdId: command.cmdId, idempotencyKey: command.idempotencyKey }, { status: 'queued', issuedAtMs: command.issuedAtMs, deadlineMs: command.deadlineMs, ackAtMs: null, resultAtMs: null, error: null });
+      if (again.affected) return;
+    }
     await this.rows.insert({
       cmdId: command.cmdId,
       idempotencyKey: command.idempotencyKey,
@@ -28,7 +30,7 @@ export class DbCommandJournal implements CommandJournal {
       issuedAtMs: command.issuedAtMs,
       deadlineMs: command.deadlineMs,
       expectedDurationS: command.expectedDurationS,
-      status: 'sent',
+      status: 'queued',
       ackAtMs: null,
       resultAtMs: null,
       outputs: null,
@@ -36,14 +38,20 @@ export class DbCommandJournal implements CommandJournal {
     });
   }
 
-  async onAck(cmdId: string, outcome: Ack | Error): Promise<void> {
+  async onAck(command: Command, outcome: Ack | Error): Promise<void> {
+    const { cmdId } = command;
     if (!(outcome instanceof Error)) {
-      await this.rows.update({ cmdId, status: 'sent' }, { status: 'accepted', ackAtMs: Date.now() });
+      // A prepared command may have waited for its instrument: the row takes the times it was sent with.
+      await this.rows.update({ cmdId, status: 'queued' }, { status: 'accepted', ackAtMs: Date.now(), issuedAtMs: command.issuedAtMs, deadlineMs: command.deadlineMs });
       return;
     }
     if (outcome instanceof CommandRejectedError) {
       await this.rows.update({ cmdId }, { status: 'rejected', ackAtMs: Date.now(), error: { code: outcome.code, message: outcome.detail } });
     }
+  }
+
+  async onWithdrawn(cmdId: string, reason: string): Promise<void> {
+    await this.rows.update({ cmdId, status: 'queued' }, { status: 'cancelled', resultAtMs: Date.now(), error: { code: 'withdrawn', message: `not sent: ${reason}` } });
   }
 
   async onResult(cmdId: string, outcome: CommandResult | Error): Promise<void> {

@@ -1,11 +1,13 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs, json, type JsonRecord } from '../columns';
 
-export type CommandLogStatus = 'sent' | 'accepted' | 'rejected' | 'succeeded' | 'failed' | 'cancelled' | 'timeout' | 'unknown';
+export type CommandLogStatus = 'queued' | 'accepted' | 'rejected' | 'succeeded' | 'failed' | 'cancelled' | 'timeout' | 'unknown';
 
 /**
- * One row per command, written BEFORE the command is sent; the ack and the result are filled in
- * as they arrive. The idempotency key lets an instrument refuse to run a command twice.
+ * One row per command, written BEFORE the command is sent: `queued` until its ack arrives (a
+ * prepared command waits there for its instrument, and may already be on its way); the ack and the
+ * result are filled in as they arrive. The idempotency key lets an instrument refuse to run a
+ * command twice.
  */
 @Entity('command_log')
 @Index(['experimentId'])
