@@ -14,10 +14,13 @@ export async function startTwinsProcess(root: string, labFile: string, brokerUrl
   const args = [join(root, 'bin/lab.js'), 'sim', '--lab', labFile, '--broker', brokerUrl];
   if (options.seed !== undefined) args.push('--seed', String(options.seed));
   if (options.ledgerPath) args.push('--ledger', options.ledgerPath);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // What it says on stderr (its shutdown notice, say) matters only when it fails.
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('online') && resolve());
-    child.once('exit', (code) => reject(new Error(`lab sim exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`lab sim exited with ${code}: ${stderr.trim()}`)));
   });
   return {
     ledger: () => {
