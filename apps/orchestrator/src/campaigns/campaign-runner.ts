@@ -1,17 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import type { CampaignConfig } from '@lab/config';
 import type { DataFrame } from '@lab/drivers';
-import type { Candidate, Observation, Point, Proposal, SteerablePlanner } from '@lab/planners';
+import type { Candidate, Observation, Point, SteerablePlanner } from '@lab/planners';
 import type { Repository } from 'typeorm';
 import { CampaignEntity, type CampaignStatus, ExperimentEntity, MeasurementEntity } from '../persistence/entities';
 import type { LabRuntime } from '../runtime/lab-runtime';
-import { ApprovalGate, type Decision } from './approval-gate';
+import type { ApprovalGate } from './approval-gate';
 import { candidatesFromAtoms } from './atom-candidates';
 import { candidatesFromImages } from './candidates';
 import { DriftTracker } from './drift-tracker';
 import { BestTracker, DoseMeter, stoppingReason } from './stopping';
 import { type ModelMap, modelMapOf } from './model-map';
 import { plannerConfigOf } from './planner-config';
+import { ProposalFlow } from './proposal-flow';
 import { CampaignAborted, RunControl } from './run-control';
 import { ExperimentFailed, WorkflowExecutor } from './workflow-executor';
 
@@ -36,12 +36,6 @@ export interface RunProgress {
 /** After this many experiments in a row that could not be carried out, the campaign fails instead of burning its budget. */
 const MAX_CONSECUTIVE_ERRORS = 3;
 
-/** The next experiment to run and who chose it. */
-interface NextExperiment {
-  proposal: Proposal;
-  proposedBy: string;
-}
-
 /**
  * Runs one campaign: ask the planner (or take a person's injected experiment), pass the approval
  * gate, run the workflow on the instruments, tell the planner, until the budget or a stopping
@@ -50,11 +44,10 @@ interface NextExperiment {
  */
 export class CampaignRunner {
   readonly control = new RunControl();
-  readonly approvals: ApprovalGate;
   private readonly campaigns: Repository<CampaignEntity>;
   private readonly experiments: Repository<ExperimentEntity>;
   private readonly executor: WorkflowExecutor;
-  private readonly injected: NextExperiment[] = [];
+  private readonly proposals: ProposalFlow;
   /** Experiments a crash left unfinished: they run again (same keys) before anything new. */
   private unfinished: ExperimentEntity[] = [];
   private unknownWaiters: (() => void)[] = [];
@@ -81,7 +74,17 @@ export class CampaignRunner {
   ) {
     this.campaigns = runtime.db.getRepository(CampaignEntity);
     this.experiments = runtime.db.getRepository(ExperimentEntity);
-    this.approvals = new ApprovalGate(() => this.config.approval);
+    this.proposals = new ProposalFlow({
+      campaignId: campaign.id,
+      experiments: this.experiments,
+      events: runtime.events,
+      planner,
+      config: () => this.config,
+      awaitingPerson: async (waiting) => {
+        if (waiting) await this.setStatus('awaiting_approval');
+        else if (this.campaign.status === 'awaiting_approval') await this.setStatus('running');
+      },
+    });
     this.executor = new WorkflowExecutor(runtime, campaign.id, this.control, () => this.pausePoint(), {
       full: (error) => {
         this.runtime.events.publish('alert', { level: 'error', code: 'disk_full', message: `disk full: ${error.message}; measurements wait in memory until there is space` }, this.id);
@@ -97,6 +100,11 @@ export class CampaignRunner {
 
   get id(): string {
     return this.campaign.id;
+  }
+
+  /** Proposals waiting for a person's decision. */
+  get approvals(): ApprovalGate {
+    return this.proposals.approvals;
   }
 
   get status(): CampaignStatus {
@@ -117,7 +125,7 @@ export class CampaignRunner {
 
   /** Queue a person's experiment to run next (the caller has validated the point). */
   inject(point: Point, by: string): void {
-    this.injected.push({ proposedBy: `user:${by}`, proposal: { point, predicted: {}, acquisition: Number.NaN, explanation: manualExplanation(by) } });
+    this.proposals.inject(point, by);
   }
 
   /** Leave an observation out of the model from now on; the row and its data stay. */
@@ -145,7 +153,6 @@ export class CampaignRunner {
     const report = (): void => onExperiment?.({ done: counted - this.inFlight.size, total: this.config.budget.experiments, best: this.progress.best });
     try {
       await this.runSetup();
-      const queue: Proposal[] = [];
       while (true) {
         // Decide with every result in that can be in: with one experiment in flight, all of them.
         await this.waitForSlot();
@@ -169,8 +176,7 @@ export class CampaignRunner {
           report();
           continue;
         }
-        const candidate = this.nextCandidate(queue, counted);
-        const row = await this.proposeUntilApproved(nextIndex, candidate, queue.map((p) => p.point));
+        const row = await this.proposals.next(nextIndex, this.config.budget.experiments - counted, () => [...this.inFlight.values()].map((e) => e.point));
         nextIndex = row.index + 1;
         counted += 1;
         let underway!: () => void;
@@ -238,17 +244,6 @@ export class CampaignRunner {
     };
   }
 
-  private nextCandidate(queue: Proposal[], counted: number): NextExperiment {
-    const manual = this.injected.shift();
-    if (manual) return manual;
-    if (queue.length === 0) {
-      const remaining = this.config.budget.experiments - counted;
-      const pending = [...this.inFlight.values()].map((e) => e.point);
-      queue.push(...this.planner.ask(Math.min(this.config.planner.batchSize, remaining), pending.length > 0 ? { pending } : undefined));
-    }
-    return { proposal: queue.shift() as Proposal, proposedBy: `planner:${this.config.planner.kind}` };
-  }
-
   /** Tell the planner what earlier runs of this campaign measured; where to go on from. */
   private async replayHistory(): Promise<{ nextIndex: number; counted: number }> {
     const rows = await this.experiments.find({ where: { campaignId: this.id }, order: { index: 'ASC' } });
@@ -299,7 +294,7 @@ export class CampaignRunner {
 
   /** An experiment a crash interrupted: approve it if it was still waiting, then run it (its steps replay). */
   private async resumeExperiment(row: ExperimentEntity): Promise<void> {
-    if (row.status === 'proposed' && (await this.approve(row)).kind !== 'approve') return;
+    if (row.status === 'proposed' && (await this.proposals.approve(row)).kind !== 'approve') return;
     if (row.status === 'error') return;
     await this.execute(row);
   }
@@ -320,18 +315,6 @@ export class CampaignRunner {
     await this.setStatus('paused', { statusReason: 'waiting for a technician: experiments of unknown outcome' });
     await new Promise<void>((resolve) => this.unknownWaiters.push(resolve));
     await this.setStatus('running');
-  }
-
-  /** Propose, again after each rejection, until a proposal is approved; returns it. */
-  private async proposeUntilApproved(index: number, candidate: NextExperiment, queued: Point[]): Promise<ExperimentEntity> {
-    let row = await this.propose(index, candidate);
-    const rejected: Point[] = [];
-    while ((await this.approve(row)).kind !== 'approve') {
-      rejected.push(row.params);
-      const pending = [...queued, ...[...this.inFlight.values()].map((e) => e.point), ...rejected];
-      row = await this.propose(row.index + 1, this.replacement(pending));
-    }
-    return row;
   }
 
   /** Electron dose an experiment's acquisitions reported, in e/A^2. */
@@ -375,67 +358,6 @@ export class CampaignRunner {
     this.progress.track(row, this.config.objectives[0]);
   }
 
-  /** Record the proposal, with what the model predicted and why, before anything runs. */
-  private async propose(index: number, { proposal, proposedBy }: NextExperiment): Promise<ExperimentEntity> {
-    const row = this.experiments.create({
-      id: randomUUID(),
-      campaignId: this.id,
-      index,
-      status: 'proposed',
-      sampleId: `${this.id.slice(0, 8)}-${index}`,
-      proposedBy,
-      params: proposal.point,
-      predicted: proposal.predicted,
-      acquisition: Number.isFinite(proposal.acquisition) ? proposal.acquisition : null,
-      explanation: { ...proposal.explanation, influential: proposal.explanation.influential.map((i) => ({ ...i })) },
-      objectives: null,
-      failureReason: null,
-      approvedBy: null,
-      excludedReason: null,
-      proposedAtMs: Date.now(),
-      startedAtMs: null,
-      finishedAtMs: null,
-    });
-    await this.experiments.insert(row);
-    this.runtime.events.publish('experiment.proposed', { ...row }, this.id);
-    return row;
-  }
-
-  private async approve(row: ExperimentEntity): Promise<Decision> {
-    const rule = row.proposedBy.startsWith('user:') ? row.proposedBy : this.approvals.autoApproval(row.params);
-    const decision: Decision = rule ? { kind: 'approve', by: rule } : await this.waitForPerson(row);
-    if (decision.kind === 'approve') {
-      if (decision.params) row.params = decision.params;
-      row.status = 'approved';
-      row.approvedBy = decision.by;
-      await this.experiments.update(row.id, { status: row.status, approvedBy: row.approvedBy, params: row.params });
-    } else if (decision.kind === 'reject') {
-      row.status = 'rejected';
-      row.failureReason = `rejected by ${decision.by}: ${decision.reason}`;
-      await this.experiments.update(row.id, { status: row.status, failureReason: row.failureReason });
-      this.runtime.events.publish('experiment.finished', { ...row }, this.id);
-    } else {
-      throw new CampaignAborted('proposal withdrawn: the campaign is ending');
-    }
-    return decision;
-  }
-
-  private async waitForPerson(row: ExperimentEntity): Promise<Decision> {
-    this.runtime.events.publish('approval.requested', { experimentId: row.id, index: row.index, params: row.params, predicted: row.predicted, explanation: row.explanation }, this.id);
-    await this.setStatus('awaiting_approval');
-    const decision = await this.approvals.wait(row.id);
-    if (this.campaign.status === 'awaiting_approval') await this.setStatus('running');
-    return decision;
-  }
-
-  /** After a rejection: a new proposal that steers away from the rejected points (told as pending). */
-  private replacement(avoid: Point[]): NextExperiment {
-    const manual = this.injected.shift();
-    if (manual) return manual;
-    const [proposal] = this.planner.ask(1, { pending: avoid });
-    return { proposal, proposedBy: `planner:${this.config.planner.kind}` };
-  }
-
   private async finishExperiment(row: ExperimentEntity, status: ExperimentEntity['status'], reason: string | null): Promise<void> {
     row.status = status;
     row.failureReason = reason;
@@ -463,8 +385,4 @@ export class CampaignRunner {
     await this.campaigns.update(this.id, { status, ...extra });
     this.runtime.events.publish('campaign.status', { id: this.id, name: this.config.name, status, reason: this.campaign.statusReason }, this.id);
   }
-}
-
-function manualExplanation(by: string): Proposal['explanation'] {
-  return { exploitShare: 0, exploreShare: 0, relevance: {}, influential: [], feasibility: 1, reason: `injected by ${by}` };
 }
