@@ -60,7 +60,11 @@ describe('chaos: SIGKILL the orchestrator at random moments of a campaign', () =
     lab.database = { url: `sqlite:${join(dir, 'lab.sqlite')}` };
     lab.dataDir = join(dir, 'data');
     writeFileSync(join(dir, 'lab.yaml'), stringify(lab));
-    writeFileSync(join(dir, 'campaign.yaml'), readFileSync(join(ROOT, 'config/campaigns/demo.yaml'), 'utf8').replace('experiments: 24', `experiments: ${BUDGET}`));
+    // Two experiments in flight: the next one's commands wait journalled (queued) for their
+    // instrument, so kills also land between a command's journal entry and its send.
+    const campaign = readFileSync(join(ROOT, 'config/campaigns/demo.yaml'), 'utf8').replace('experiments: 24', `experiments: ${BUDGET}`).replace('batchSize: 1', 'batchSize: 1\n  inFlight: 2');
+    expect(campaign).toContain('inFlight: 2');
+    writeFileSync(join(dir, 'campaign.yaml'), campaign);
     sim = await startSimulatedLab({
       brokerUrl: broker.url,
       instruments: lab.instruments.map((i: { id: string; kind: 'spm' | 'stem' | 'synthesis-robot'; envelope: Record<string, { min?: number; max?: number }> }) => ({ id: i.id, kind: i.kind, transport: { type: 'mqtt' }, envelope: i.envelope })),

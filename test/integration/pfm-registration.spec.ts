@@ -1,7 +1,11 @@
+import { startSimulatedLab } from '@lab/simulations';
 import { describe, expect, it } from 'vitest';
+import { startOrchestrator } from '../../apps/orchestrator/src/bootstrap';
 import { CommandLogEntity, ExperimentEntity, MeasurementEntity } from '../../apps/orchestrator/src/persistence/entities';
+import { twinOptionsOf } from '../../apps/orchestrator/src/runtime/twin-options';
 import { drifted, PfmSurface } from '../../simulations/src/world/pfm';
-import { campaignText, startTestOrchestrator, testLab } from '../support/lab';
+import { TestBroker } from '../support/broker';
+import { campaignText, ROOT, startTestOrchestrator, testLab } from '../support/lab';
 
 const DRIFT_NM_PER_MEASUREMENT = 4;
 
@@ -72,6 +76,67 @@ describe('PFM campaign with drift re-registration', () => {
     } finally {
       subscription.unsubscribe();
       await orchestrator.close();
+      cleanup();
+    }
+  });
+});
+
+describe('drift re-registration across a restart', () => {
+  it('replays the stored rescans instead of scanning again, and goes on with the correction it had', async () => {
+    // The twins (and the film's drift) outlive the orchestrator, as instruments do.
+    const broker = await new TestBroker().start();
+    const { lab, cleanup } = testLab();
+    lab.config.simulation.world = { spm: { loop: { driftNmPerMeasurement: DRIFT_NM_PER_MEASUREMENT } } };
+    const sim = await startSimulatedLab(twinOptionsOf(lab.config, { brokerUrl: broker.url, seed: 2 }));
+    const start = () => startOrchestrator({ lab, baseDir: ROOT, http: false, brokerUrl: broker.url, simulate: false });
+    let orchestrator = await start();
+    try {
+      const text = campaignText('config/campaigns/pfm-active-learning.yaml', (t) =>
+        t.replace('experiments: 40', 'experiments: 10').replace('grid: 32', 'grid: 8').replace('registration: { everyExperiments: 10,', 'registration: { everyExperiments: 3,'),
+      );
+      const row = await orchestrator.campaigns.create({ file: 'pfm.yaml', text, seed: 2 });
+      // Rescans go before experiments 3, 6 and 9 (0-based): stop the orchestrator once 7 are done.
+      let finished = 0;
+      const events$ = orchestrator.runtime.events.events$;
+      const stopped = new Promise<void>((resolve) => {
+        const sub = events$.subscribe((e) => {
+          if (e.type === 'experiment.finished' && e.campaignId === row.id && ++finished === 7) {
+            sub.unsubscribe();
+            resolve();
+          }
+        });
+      });
+      const { done } = await orchestrator.campaigns.start(row.id);
+      await stopped;
+      await orchestrator.close();
+      expect((await done).status).toBe('interrupted');
+
+      orchestrator = await start();
+      const summary = await (await orchestrator.campaigns.start(row.id)).done;
+      expect(summary.status).toBe('completed');
+
+      // Every rescan ran once on the instrument and has one command row: none was scanned again.
+      const db = orchestrator.runtime.db;
+      const keys = (await db.getRepository(CommandLogEntity).findBy({ campaignId: row.id, action: 'scan' })).map((c) => c.idempotencyKey).filter((k) => k.includes('/registration/'));
+      expect(keys.sort()).toEqual([0, 1, 2, 3].map((k) => `${row.id}/registration/${k}`));
+      const executed = sim.ledger().filter((l) => l.idempotencyKey.includes(`${row.id}/registration/`));
+      expect(executed.map((l) => l.idempotencyKey).sort()).toEqual(keys.sort());
+
+      // Experiment 8, the first started after the restart, went out with the correction of rescan
+      // 2, as experiment 6 did before it: the stored rescans were replayed, in order.
+      const experiments = await db.getRepository(ExperimentEntity).find({ where: { campaignId: row.id }, order: { index: 'ASC' } });
+      const loops = await db.getRepository(MeasurementEntity).findBy({ campaignId: row.id, stepId: 'loop' });
+      const correctionOf = (index: number): number[] => {
+        const loop = loops.find((m) => m.experimentId === experiments.find((e) => e.index === index)?.id);
+        return [Number(loop?.outputs.registrationDxNm), Number(loop?.outputs.registrationDyNm)];
+      };
+      expect(correctionOf(8)).toEqual(correctionOf(6));
+      expect(correctionOf(6)).not.toEqual(correctionOf(5));
+      expect(correctionOf(9)).not.toEqual(correctionOf(8));
+    } finally {
+      await orchestrator.close();
+      await sim.stop();
+      await broker.stop();
       cleanup();
     }
   });
