@@ -6,6 +6,7 @@ import { writeLinePlot } from './svg-plot';
 export interface PfmReport {
   discovery: { markdown: string; text: string };
   mapping: { markdown: string; text: string };
+  noise: { markdown: string; text: string };
   targets: Target[];
   plots: string[];
 }
@@ -40,6 +41,18 @@ export function pfmReport(result: PfmBenchResult, plotDir: string | null): PfmRe
         return point ? `${point.median.toFixed(2)} [${point.q25.toFixed(2)}, ${point.q75.toFixed(2)}]` : '-';
       }),
       spreadCell(r.loopsToR2, isSpatial(r.strategy) ? budgetMappingBaseline : budgetMapping),
+    ]),
+  );
+
+  const noise = tables(
+    ['set', 'c-AFM pixel noise', 'current feature', 'loops to half of top-1 % [IQR]', 'found at 3 %', `mapping R^2 at ${budgetMapping} loops [IQR]`],
+    result.noise.map((r) => [
+      r.set,
+      `${r.noisePa} pA`,
+      r.features,
+      spreadCell(r.loopsToHalfTop1, budgetDiscovery),
+      percent(r.foundAt3pct.median),
+      `${r.r2AtBudget.median.toFixed(2)} [${r.r2AtBudget.q25.toFixed(2)}, ${r.r2AtBudget.q75.toFixed(2)}]`,
     ]),
   );
 
@@ -97,5 +110,5 @@ export function pfmReport(result: PfmBenchResult, plotDir: string | null): PfmRe
       plots.push(mapFile);
     }
   }
-  return { discovery, mapping, targets, plots };
+  return { discovery, mapping, noise, targets, plots };
 }

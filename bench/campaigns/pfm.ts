@@ -1,6 +1,7 @@
 import { type CampaignConfig, loadCampaign } from '@lab/config';
 import { type Summary, summarize } from '../planners/stats';
 import { loopsToFind, loopsToR2, rSquared, shareFound, topIndices } from './pfm-metrics';
+import { type NoiseRow, runNoiseSensitivity } from './pfm-noise';
 import { buildPfmScene, type PfmScene } from './pfm-scene';
 import { pathLengthNm, randomOrder, rasterOrder, type Run, runFixedOrder, runPlanner } from './pfm-strategies';
 
@@ -77,6 +78,8 @@ export interface PfmBenchResult {
   sets: Array<{ key: string; name: string; world: Record<string, unknown>; seeds: number[]; heldOut: boolean }>;
   discovery: DiscoveryRow[];
   mapping: MappingRow[];
+  /** The default world's seed sets with a noisier c-AFM current. */
+  noise: NoiseRow[];
 }
 
 export interface PfmBenchOptions {
@@ -197,6 +200,7 @@ export function runPfmBench(opts: PfmBenchOptions): PfmBenchResult {
       log(`mapping | ${set.name} | ${strategy.name} | loops to R^2 0.8: ${row.loopsToR2.median}`);
     }
   }
+  const noise = runNoiseSensitivity(discovery, mapping, sets.filter((s) => Object.keys(s.world).length === 0), { discovery: budgetDiscovery, mapping: budgetMapping, at3pct: pct(3) }, log);
   return {
     campaigns: { discovery: opts.discoveryFile, mapping: opts.mappingFile },
     grid: { locations, top1pct: Math.max(1, pct(1)), budgetDiscovery, budgetMapping, budgetMappingBaseline },
@@ -205,5 +209,6 @@ export function runPfmBench(opts: PfmBenchOptions): PfmBenchResult {
     sets: sets.map(({ key, name, world, seeds, heldOut }) => ({ key, name, world, seeds, heldOut })),
     discovery: discoveryRows,
     mapping: mappingRows,
+    noise,
   };
 }

@@ -58,6 +58,8 @@ export async function runCampaignsBench(opts: CampaignsBenchOptions): Promise<Ca
       console.log(pfmTables.discovery.text);
       console.log(`\nPFM mapping (R^2 of the predicted loop area over all locations)\n`);
       console.log(pfmTables.mapping.text);
+      console.log(`\nPFM with a noisier c-AFM current (default world)\n`);
+      console.log(pfmTables.noise.text);
       console.log('');
     }
   }

@@ -51,7 +51,7 @@ const candidatesSchema = z
     grid: z.number().int().min(2).max(256).describe('grid x grid locations over the image'),
     patchPx: z.number().int().min(1).max(64).default(4).describe('half-width of the neighbourhood, in pixels'),
     features: z
-      .array(z.enum(['xNm', 'yNm', 'domain_up_fraction', 'wall_distance_nm', 'amplitude_mean', 'height_sd', 'phase_sd', 'domain_up', 'amplitude_pm', 'current_pa', 'vacancy_estimate', 'overview_confidence']))
+      .array(z.enum(['xNm', 'yNm', 'domain_up_fraction', 'wall_distance_nm', 'amplitude_mean', 'height_sd', 'phase_sd', 'domain_up', 'amplitude_pm', 'current_pa', 'current_mean', 'vacancy_estimate', 'overview_confidence']))
       .min(1)
       .describe('what the model sees of each location: structure descriptors, or xNm/yNm for a spatial-only model'),
     parameters: z.object({ x: z.string(), y: z.string() }).strict().default({ x: 'xNm', y: 'yNm' }).describe('the campaign parameters that receive the location'),

@@ -49,6 +49,17 @@ describe('candidatesFromImages', () => {
     expect(() => candidatesFromImages(frames, spec(['current_pa']))).toThrow(/current_pa need channels/);
   });
 
+  it('current_mean averages the current over the patch: pixel noise goes, the field stays', () => {
+    // A current that rises down the rows, with +-1 pA of checkerboard noise on top.
+    const noisy = [...frames, image('current', (r, c) => 2 + 0.5 * r + ((r + c) % 2 === 0 ? 1 : -1))];
+    const candidates = candidatesFromImages(noisy, spec(['current_pa', 'current_mean']));
+    const [atPixel, mean] = candidates[3 * SIZE + 3].features as number[];
+    expect(atPixel).toBeCloseTo(2 + 1.5 + 1, 5);
+    // 3 x 3 patch: rows 2-4 average to row 3; five +1 and four -1 pixels leave +1/9.
+    expect(mean).toBeCloseTo(2 + 1.5 + 1 / 9, 5);
+    expect(() => candidatesFromImages(frames, spec(['current_mean']))).toThrow(/current_mean need channels/);
+  });
+
   it('refuses amplitude_pm when the overview recorded no amplitude', () => {
     expect(() => candidatesFromImages([frames[0]], spec(['amplitude_pm']))).toThrow(/amplitude_pm need channels/);
   });

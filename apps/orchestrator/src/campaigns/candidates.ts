@@ -124,9 +124,12 @@ export function candidatesFromImages(frames: DataFrame[], spec: CandidatesConfig
     // c-AFM current at the pixel: conduction follows the local vacancy concentration, which no
     // topography or PFM channel shows and which sets the coercive voltage of the loop taken there.
     current_pa: (r, c) => (current ? current.values[r * size + c] : Number.NaN),
+    // The vacancy field varies over several pixels, the current's noise from pixel to pixel: the
+    // patch mean keeps the first and averages the second away.
+    current_mean: (r, c) => (current ? patchStats(current.values, size, r, c, spec.patchPx).mean : Number.NaN),
   };
   const missing = spec.features.filter(
-    (f) => ((f === 'amplitude_mean' || f === 'amplitude_pm') && !amplitude) || (f === 'height_sd' && !height) || (f === 'current_pa' && !current),
+    (f) => ((f === 'amplitude_mean' || f === 'amplitude_pm') && !amplitude) || (f === 'height_sd' && !height) || ((f === 'current_pa' || f === 'current_mean') && !current),
   );
   if (missing.length > 0) throw new Error(`features ${missing.join(', ')} need channels the overview did not record`);
   const fromAtoms = spec.features.filter((f) => ATOM_FEATURES.has(f));
