@@ -35,7 +35,9 @@ export interface AtomExtractionOptions {
  * merged) is split into round(area / typical area) atoms by weighted k-means. An object's class is
  * the one with the largest summed probability over it (so a rim of mixed pixels cannot flip it) and
  * its position the centroid weighted by 1 - p(background), which is sub-pixel. Objects under
- * minAreaPx are dropped.
+ * minAreaPx are dropped. Last, objects closer than a fraction of the frame's typical spacing are
+ * one column seen twice (a fuzzy vacancy split in two, or a dim column whose pixels went partly to
+ * the vacancy class) and become one object again.
  */
 export function atomsFromClassMaps(maps: ClassMaps, options: AtomExtractionOptions): Atom[] {
   const { width, height, labels } = maps;
@@ -60,14 +62,78 @@ export function atomsFromClassMaps(maps: ClassMaps, options: AtomExtractionOptio
     const areas = whole.filter((a) => a.classIndex === c).map((a) => a.areaPx);
     return areas.length >= MIN_FOR_CLASS_MEDIAN ? median(areas) : overall;
   });
-  const atoms: Atom[] = [];
+  const found: { atom: Atom; pixels: Int32Array }[] = [];
   whole.forEach((atom, n) => {
     const area = typical[atom.classIndex];
     const k = atom.areaPx > OVERSIZED * area ? Math.min(MAX_SPLIT, Math.round(atom.areaPx / area)) : 1;
-    if (k === 1) atoms.push(atom);
-    else for (const group of splitByKMeans(kept[n], k, maps, options.backgroundIndex)) atoms.push(describe(group, maps, options.backgroundIndex));
+    if (k === 1) found.push({ atom, pixels: kept[n] });
+    else for (const group of splitByKMeans(kept[n], k, maps, options.backgroundIndex)) found.push({ atom: describe(group, maps, options.backgroundIndex), pixels: group });
   });
-  return atoms;
+  return mergeDuplicates(found, maps, options.backgroundIndex);
+}
+
+/**
+ * Two objects closer than this share of the frame's median nearest-neighbour distance are one
+ * column. Twin HAADF at 0.0625 nm/px: columns are 4.4 px apart (0.276 nm); the k-means split of one
+ * fuzzy vacancy, or an atom and the vacancy part of the same dim column, lie 1-2.5 px apart, two
+ * merged neighbours about 4 px. Merging below 0.55 x the spacing took the vacancy precision of
+ * 8 nm twin tiles at 1,900 e/A^2 from 0.76 to 0.81, recall from 0.93 to 0.92 (128 tiles; 0.6 gave
+ * 0.84 and 0.91, 0.5 gave 0.79 and 0.92).
+ */
+const MERGE_SHARE = 0.55;
+/** Fewer objects than this do not tell the frame's spacing: nothing is merged. */
+const MIN_FOR_SPACING = 16;
+
+function mergeDuplicates(found: { atom: Atom; pixels: Int32Array }[], maps: ClassMaps, backgroundIndex: number): Atom[] {
+  const atoms = found.map((f) => f.atom);
+  if (atoms.length < MIN_FOR_SPACING) return atoms;
+  // Grid cells of the mean area per object: an atom's nearest neighbour is in its 3 x 3 cells.
+  const cellPx = Math.sqrt((maps.width * maps.height) / atoms.length);
+  const grid = new Map<string, number[]>();
+  const cellOf = (a: Atom): [number, number] => [Math.floor(a.x / cellPx), Math.floor(a.y / cellPx)];
+  atoms.forEach((a, i) => {
+    const key = cellOf(a).join(',');
+    const list = grid.get(key);
+    if (list) list.push(i);
+    else grid.set(key, [i]);
+  });
+  const neighbours = (i: number, visit: (j: number, d: number) => void): void => {
+    const [cx, cy] = cellOf(atoms[i]);
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        for (const j of grid.get(`${cx + dx},${cy + dy}`) ?? []) if (j !== i) visit(j, Math.hypot(atoms[i].x - atoms[j].x, atoms[i].y - atoms[j].y));
+      }
+    }
+  };
+  const nearest = atoms.map((_, i) => {
+    let best = Infinity;
+    neighbours(i, (_j, d) => (best = Math.min(best, d)));
+    return best;
+  });
+  const limit = MERGE_SHARE * median(nearest.filter(Number.isFinite));
+  // Union-find, so a column reported three times becomes one object.
+  const root = atoms.map((_, i) => i);
+  const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i])));
+  atoms.forEach((_, i) => neighbours(i, (j, d) => {
+    if (d < limit) root[find(j)] = find(i);
+  }));
+  const groups = new Map<number, number[]>();
+  atoms.forEach((_, i) => {
+    const r = find(i);
+    const list = groups.get(r);
+    if (list) list.push(i);
+    else groups.set(r, [i]);
+  });
+  return [...groups.values()].map((members) => {
+    if (members.length === 1) return atoms[members[0]];
+    const pixels = new Int32Array(members.reduce((n, m) => n + found[m].pixels.length, 0));
+    let at = 0;
+    for (const m of members) {
+      pixels.set(found[m].pixels, at);
+      at += found[m].pixels.length;
+    }
+    return describe(pixels, maps, backgroundIndex);
+  });
 }
 
 /** Classes with fewer objects than this in a frame borrow the overall median area. */

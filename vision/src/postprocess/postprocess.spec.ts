@@ -81,6 +81,44 @@ describe('atoms from class maps', () => {
     expect(atoms.filter((a) => a.x > 21).map((a) => [a.x, a.y]).sort()).toEqual([[22.5, 0.5], [24.5, 0.5]]);
   });
 
+  /** A square lattice of 2 x 2 px objects `pitch` px apart (labels), with a few sites overridden. */
+  function lattice(sites: number, pitch: number, at: (i: number, j: number) => Array<[dx: number, dy: number, label: number]> | undefined): { labels: number[]; size: number } {
+    const size = sites * pitch;
+    const out = new Array<number>(size * size).fill(0);
+    for (let j = 0; j < sites; j++) {
+      for (let i = 0; i < sites; i++) {
+        const pixels = at(i, j) ?? [[0, 0, 1], [1, 0, 1], [0, 1, 1], [1, 1, 1]];
+        for (const [dx, dy, label] of pixels) out[(j * pitch + 1 + dy) * size + i * pitch + 1 + dx] = label;
+      }
+    }
+    return { labels: out, size };
+  }
+
+  it('makes one column of two objects much closer than the frame spacing (a dim column read partly as a vacancy)', () => {
+    // 5 x 5 columns 5 px apart; at (2, 2) one column's left half is species_b and its right half
+    // vacancy, 1 px apart: one column, not an atom beside a vacancy.
+    const { labels, size } = lattice(5, 5, (i, j) => (i === 2 && j === 2 ? [[0, 0, 2], [0, 1, 2], [1, 0, 3], [1, 1, 3], [2, 0, 3], [2, 1, 3]] : undefined));
+    const atoms = atomsFromClassMaps(classMaps(oneHot(labels, 4), classes, size, size), { backgroundIndex: 0, minAreaPx: 2, splitAreaPx: 2 });
+    expect(atoms).toHaveLength(25);
+    const middle = atoms.filter((a) => Math.abs(a.x - 12) < 2 && Math.abs(a.y - 11.5) < 2);
+    expect(middle).toHaveLength(1);
+    // Four vacancy pixels against two species_b pixels: the summed probability decides.
+    expect(middle[0].className).toBe('vacancy');
+    expect(middle[0].areaPx).toBe(6);
+  });
+
+  it('keeps two vacancies a lattice spacing apart as two, even when their blobs merged', () => {
+    // Typical vacancy 2 x 2 (row 3); sites (1, 1) and (2, 1) are one 7 x 1 vacancy strip, split by
+    // k-means into parts 3.5 px apart: more than half the 5 px spacing, so they stay two.
+    const strip: Array<[number, number, number]> = [0, 1, 2, 3, 4, 5, 6].map((dx) => [dx, 0, 3]);
+    const vacancy = (i: number, j: number): Array<[number, number, number]> | undefined =>
+      j === 3 ? [[0, 0, 3], [1, 0, 3], [0, 1, 3], [1, 1, 3]] : j === 1 && i === 1 ? strip : j === 1 && i === 2 ? [] : undefined;
+    const { labels, size } = lattice(5, 5, vacancy);
+    const atoms = atomsFromClassMaps(classMaps(oneHot(labels, 4), classes, size, size), { backgroundIndex: 0, minAreaPx: 2, splitAreaPx: 2 });
+    expect(atoms.filter((a) => a.className === 'vacancy' && a.y === 6).map((a) => a.x)).toEqual([7.5, 11]);
+    expect(atoms).toHaveLength(25);
+  });
+
   it('turns atoms into counts, fractions and densities', () => {
     const maps = classMaps(oneHot(labels, 4), classes, 6, 4);
     const analysis = analyzeSegmentation('atoms', maps, grayImage(6, 4, new Float32Array(24), 0.5));
