@@ -127,12 +127,11 @@ function medianRun(runs: Overhead[]): Overhead {
 /** The film goes into the STEM in 1 s instead of 2 min: setup, outside the measured phase. */
 const QUICK_LOAD = { stem: { loadSampleS: 1 } };
 
-/** The hunt on a film already in the lab (no 3 h synthesis at the real pace): the STEM loads it. */
+/** The hunt on a film already in the lab (no 3 h synthesis at the real pace): the STEM loads it, then takes the campaign's own overview. */
 function preloadedSample(text: string): string {
-  const setup = `setup:
-  - { id: load, instrument: stem, action: loadSample, params: { sampleId: ref-strong } }
-  - { id: overview, instrument: stem, action: scan, params: { fovNm: 64, pixels: 1024, dwellUs: 0.5, detector: haadf, xNm: 1000, yNm: 1000 } }
-`;
+  const overview = /^ {2}- id: overview\n(?: {4}.*\n)+/m.exec(text)?.[0];
+  if (!overview) throw new Error('stem-defect-hunt.yaml has no setup step "overview" to keep');
+  const setup = `setup:\n  - { id: load, instrument: stem, action: loadSample, params: { sampleId: ref-strong } }\n${overview}`;
   const edited = text.replace(/^setup:\n[\s\S]*?(?=^candidates:)/m, setup);
   if (edited === text) throw new Error('stem-defect-hunt.yaml has no setup section to replace');
   return edited;
