@@ -7,6 +7,7 @@ import { runSingle } from './loop';
 import { fmt, median, summarize, Summary, table } from './stats';
 import { runTiming, TimingRow } from './timing';
 import { runMultiObjective, MultiObjectiveResult } from './multi';
+import { CalibrationRow, runCalibration } from './calibration';
 
 export interface PlannersBenchOptions {
   json: boolean;
@@ -158,12 +159,14 @@ export async function runPlannersBench(opts: PlannersBenchOptions): Promise<void
     { check: 'best of 5 scrambled Sobol points, Hartmann6 (100 seeds)', ...bestOfSobol('hartmann6', 100, 5), published: -0.8 },
   ];
 
+  log?.('Calibration of the stated sd at the proposals (closed loop):');
+  const calibration: CalibrationRow[] = runCalibration(seeds, log);
   log?.('Multi-objective:');
   const multi: MultiObjectiveResult[] = runMultiObjective(seeds, opts.quick, log);
   log?.('Timing:');
   const timing: TimingRow[] = runTiming(opts.quick, log);
 
-  const result = { version: PLANNERS_VERSION, date: new Date().toISOString(), seeds, quick: opts.quick, optimization: rows, sanity, multiObjective: multi, timing, seconds: (Date.now() - started) / 1000 };
+  const result = { version: PLANNERS_VERSION, date: new Date().toISOString(), seeds, quick: opts.quick, optimization: rows, sanity, calibration, multiObjective: multi, timing, seconds: (Date.now() - started) / 1000 };
   mkdirSync(dirname(opts.outFile), { recursive: true });
   writeFileSync(opts.outFile, JSON.stringify(result, null, 2));
   if (opts.json) {
@@ -172,6 +175,7 @@ export async function runPlannersBench(opts: PlannersBenchOptions): Promise<void
   }
   console.log('\n' + renderOptimization(rows));
   console.log('\n' + renderSanity(sanity));
+  console.log('\n' + renderCalibration(calibration));
   console.log('\n' + renderMulti(multi));
   console.log('\n' + renderTiming(timing));
   console.log(`\nwrote ${opts.outFile} in ${result.seconds.toFixed(0)} s`);
@@ -198,6 +202,13 @@ function renderSanity(rows: SanityRow[]): string {
   return table(
     ['harness check', 'median', 'mean', 'published'],
     rows.map((r) => [r.check, fmt(r.median), fmt(r.mean), fmt(r.published)]),
+  );
+}
+
+function renderCalibration(rows: CalibrationRow[]): string {
+  return table(
+    ['problem (gp-ei, closed loop)', 'pairs', 'within 1 sd', 'within 2 sd', 'mean |z|', 'median |z|', 'mean optimism z'],
+    rows.map((r) => [r.problem, String(r.pairs), `${(100 * r.within1).toFixed(0)} %`, `${(100 * r.within2).toFixed(0)} %`, fmt(r.meanAbsZ, 3), fmt(r.medianAbsZ, 3), fmt(r.meanOptimism, 2)]),
   );
 }
 

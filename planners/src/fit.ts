@@ -46,11 +46,11 @@ export function lengthscalePrior(dim: number): { loc: number; scale: number } {
   return { loc: SQRT2 + 0.5 * Math.log(Math.max(1, dim)), scale: SQRT3 };
 }
 
-function packHyper(h: GpHyper): Float64Array {
+export function packHyper(h: GpHyper): Float64Array {
   return Float64Array.from([...h.logLengthscales, h.logOutputscale, h.logNoise, h.mean]);
 }
 
-function unpackHyper(theta: ArrayLike<number>, dim: number): GpHyper {
+export function unpackHyper(theta: ArrayLike<number>, dim: number): GpHyper {
   return {
     logLengthscales: Array.from({ length: dim }, (_, i) => theta[i]),
     logOutputscale: theta[dim],
@@ -207,19 +207,10 @@ export function defaultHyper(dim: number, minNoise = 1e-6): GpHyper {
   return { logLengthscales: new Array<number>(dim).fill(logLs), logOutputscale: 0, logNoise: Math.max(Math.log(minNoise), NOISE_START - 1), mean: 0 };
 }
 
-/** MAP hyperparameters by multi-start bounded L-BFGS on standardized data (X in the unit cube). */
-export function fitHyper(X: Float64Array, y: Float64Array, dim: number, extraNoise: Float64Array | null, opts: FitOptions): GpHyper {
-  return fitHyperWithLoo(X, y, dim, extraNoise, opts).hyper;
-}
-
-/**
- * fitHyper plus the leave-one-out variance ratio at the fitted hyperparameters, taken from the
- * objective's own factorization at that theta (no extra O(n^3) factorization and inverse).
- */
-export function fitHyperWithLoo(X: Float64Array, y: Float64Array, dim: number, extraNoise: Float64Array | null, opts: FitOptions): { hyper: GpHyper; looRatio: number } {
+/** Box of the packed hyperparameters (log lengthscales, log outputscale, log noise, mean). */
+export function hyperBounds(dim: number, opts: Pick<FitOptions, 'minNoise' | 'maxNoise'>): { lower: Float64Array; upper: Float64Array } {
   const minNoise = opts.minNoise ?? 1e-6;
   const maxNoise = Math.max(minNoise, opts.maxNoise ?? 1);
-  const objective = new MapObjective(opts.kernel, X, y, dim, extraNoise);
   const lower = new Float64Array(dim + 3);
   const upper = new Float64Array(dim + 3);
   for (let d = 0; d < dim; d++) [lower[d], upper[d]] = LOG_LS_BOUNDS;
@@ -227,6 +218,23 @@ export function fitHyperWithLoo(X: Float64Array, y: Float64Array, dim: number, e
   lower[dim + 1] = Math.log(minNoise);
   upper[dim + 1] = Math.log(maxNoise);
   [lower[dim + 2], upper[dim + 2]] = MEAN_BOUNDS;
+  return { lower, upper };
+}
+
+/** MAP hyperparameters by multi-start bounded L-BFGS on standardized data (X in the unit cube). */
+export function fitHyper(X: Float64Array, y: Float64Array, dim: number, extraNoise: Float64Array | null, opts: FitOptions): GpHyper {
+  return fitHyperWithLoo(X, y, dim, extraNoise, opts).hyper;
+}
+
+/**
+ * fitHyper plus the leave-one-out variance ratio at the fitted hyperparameters, taken from the
+ * objective's own factorization at that theta (no extra O(n^3) factorization and inverse), and the
+ * negative log posterior there (to compare fits of differently transformed targets).
+ */
+export function fitHyperWithLoo(X: Float64Array, y: Float64Array, dim: number, extraNoise: Float64Array | null, opts: FitOptions): { hyper: GpHyper; looRatio: number; negLogPosterior: number } {
+  const minNoise = opts.minNoise ?? 1e-6;
+  const objective = new MapObjective(opts.kernel, X, y, dim, extraNoise);
+  const { lower, upper } = hyperBounds(dim, opts);
   const clamp = (t: Float64Array): Float64Array => t.map((v, i) => Math.min(upper[i], Math.max(lower[i], v)));
 
   const starts: Float64Array[] = [];
@@ -253,7 +261,7 @@ export function fitHyperWithLoo(X: Float64Array, y: Float64Array, dim: number, e
   }
   const hyper = unpackHyper(best.t, dim);
   const looRatio = objective.looRatioAt(best.t) ?? looVarianceRatio(opts.kernel, hyper, X, y, extraNoise);
-  return { hyper, looRatio };
+  return { hyper, looRatio, negLogPosterior: best.f };
 }
 
 /**

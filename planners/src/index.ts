@@ -34,6 +34,12 @@
  *   `restarts` (20), `maxIter` (200), `refitEvery` ('auto' | k), `fitSubsample` (200),
  *   `minNoise` (1e-6, standardized units), `beta` (2), `mcSamples` (128), `feasibilityModel`
  *   (true: failed experiments teach a success-probability model that weighs the acquisition).
+ * - Stated predictions (`Proposal.predicted`, `predict()`) of single-objective optimization come
+ *   from a second model on the same data (the acquisition's is unchanged by these options):
+ *   `outputWarp` ('auto': a shifted log or square root of the objective when its marginal
+ *   likelihood is higher, i.e. noise that grows with the level | 'none'), `noiseMixture` (true: a
+ *   mixture over the noise level while there are at most 60 observations) and `recalibrate`
+ *   (true: the sd is scaled by the record of its own one-step-ahead errors). See predictor.ts.
  * - `travelCost` ({ x, y, distancePerMeasurement }; gp-ei, gp-pi, gp-nei, active-learning, candidate
  *   sets): the acquisition becomes per unit cost, log acquisition - log(1 + d / distancePerMeasurement)
  *   with d the distance from the last measured (or pending) location, so a probe does not cross

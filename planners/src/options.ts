@@ -31,6 +31,18 @@ export interface GpOptions extends CommonOptions {
   mcSamples: number;
   /** Learn where experiments fail and weigh the acquisition by P(success). Default true. */
   feasibilityModel: boolean;
+  /**
+   * 'auto' (default): single-objective optimization may model a shifted log of the objective when
+   * its marginal likelihood says so (multiplicative noise; warp.ts). 'none': model it as it is.
+   */
+  outputWarp: 'auto' | 'none';
+  /**
+   * Single-objective optimization: state predictions from a mixture over the noise level while
+   * the data are few (marginal.ts) instead of the MAP fit alone. Default true.
+   */
+  noiseMixture: boolean;
+  /** Single-objective optimization: widen stated predictions by the one-step-ahead record (model.ts). Default true. */
+  recalibrate: boolean;
 }
 
 const DEFAULT_GP: Omit<GpOptions, 'initialDesign'> = {
@@ -46,6 +58,9 @@ const DEFAULT_GP: Omit<GpOptions, 'initialDesign'> = {
   beta: 2,
   mcSamples: 128,
   feasibilityModel: true,
+  outputWarp: 'auto',
+  noiseMixture: true,
+  recalibrate: true,
 };
 
 function num(o: Record<string, unknown>, key: string, fallback: number): number {
@@ -82,5 +97,8 @@ export function resolveGp(options: Record<string, unknown> | undefined, paramete
     beta: Math.max(0, num(o, 'beta', DEFAULT_GP.beta)),
     mcSamples: Math.max(8, Math.floor(num(o, 'mcSamples', DEFAULT_GP.mcSamples))),
     feasibilityModel: o.feasibilityModel !== false,
+    outputWarp: o.outputWarp === 'none' ? 'none' : 'auto',
+    noiseMixture: o.noiseMixture !== false,
+    recalibrate: o.recalibrate !== false,
   };
 }

@@ -85,7 +85,10 @@ describe('predict', () => {
     planner.tell(xs.map((x, i) => ({ id: `o${i}`, point: { x }, values: { y: Math.sin(6 * x) } })));
     const [near, far] = planner.predict([{ x: 0.3 }, { x: 0.95 }]) ?? [];
     expect(near.mean).toBeCloseTo(Math.sin(1.8), 1);
-    expect(far.sd).toBeGreaterThan(3 * near.sd);
+    // Five points cannot rule out that part of what they show is noise, and the stated sd of a
+    // measurement carries that (the mixture over the noise level, marginal.ts); far away it is
+    // still at least twice as large.
+    expect(far.sd).toBeGreaterThan(2 * near.sd);
     expect(createPlanner({ kind: 'sobol', seed: 1, objectives: [{ name: 'y', direction: 'maximize' }], space: { parameters: [{ name: 'x', type: 'continuous', lower: 0, upper: 1 }] } }).predict([{ x: 0.1 }])).toBeNull();
   });
 });

@@ -108,11 +108,12 @@ export function validatePlannerConfig(config: PlannerConfig): string[] {
   else {
     if (o.kernel !== undefined && o.kernel !== 'matern52' && o.kernel !== 'rbf') errors.push(`options.kernel must be 'matern52' or 'rbf'`);
     if (o.design !== undefined && o.design !== 'sobol' && o.design !== 'lhs') errors.push(`options.design must be 'sobol' or 'lhs'`);
+    if (o.outputWarp !== undefined && o.outputWarp !== 'auto' && o.outputWarp !== 'none') errors.push(`options.outputWarp must be 'auto' or 'none'`);
     for (const key of ['initialDesign', 'rawSamples', 'restarts', 'maxIter', 'fitSubsample', 'mcSamples', 'beta', 'minNoise']) {
       const v = o[key];
       if (v !== undefined && (!isNum(v) || v < 0)) errors.push(`options.${key} must be a non-negative number`);
     }
-    for (const key of ['centrePoint', 'feasibilityModel']) if (o[key] !== undefined && typeof o[key] !== 'boolean') errors.push(`options.${key} must be true or false`);
+    for (const key of ['centrePoint', 'feasibilityModel', 'noiseMixture', 'recalibrate']) if (o[key] !== undefined && typeof o[key] !== 'boolean') errors.push(`options.${key} must be true or false`);
     const ref = o.referencePoint;
     if (ref !== undefined) {
       const values = Array.isArray(ref) ? ref : typeof ref === 'object' && ref !== null ? objectives.map((ob) => (ref as Record<string, unknown>)[ob?.name]) : null;

@@ -1,2 +1,2 @@
 /** Bumped when a change alters proposals for the same inputs (restored states record it). */
-export const PLANNERS_VERSION = '1.0.0';
+export const PLANNERS_VERSION = '1.1.0';

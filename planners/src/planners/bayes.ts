@@ -7,11 +7,12 @@ import { feasibilityRows, feasibilitySurrogate, logProbit, logSuccessProbability
 import { GaussianProcess } from '../gp';
 import { Surrogate, SurrogateState, TrainingRow } from '../model';
 import { optimizeAcquisition } from '../optimize';
+import { Predictor } from '../predictor';
 import { GpOptions } from '../options';
 import { mixSeed, Rng } from '../rng';
 import { EncodedSpace } from '../space';
 import { logTravelCost, TravelCost, travelCostOf } from '../travel';
-import { Explanation, ObjectiveSpec, PlannerConfig, Point, Proposal } from '../types';
+import { Explanation, Observation, ObjectiveSpec, PlannerConfig, Point, Proposal } from '../types';
 import { AskContext, BasePlanner } from './base';
 import { rescaleHyper } from './rescale';
 
@@ -41,6 +42,8 @@ interface Picker {
 interface BayesInternals {
   objective: SurrogateState | null;
   feasibility: SurrogateState | null;
+  /** The predictor's state; absent in states saved before it existed (it refits then). */
+  predictor?: SurrogateState | null;
 }
 
 /** Integration points of integrated-variance active learning (a seeded subset of the candidates). */
@@ -60,6 +63,8 @@ export class BayesPlanner extends BasePlanner {
   private readonly objective: ObjectiveSpec;
   private readonly sign: number;
   private surrogate: Surrogate;
+  /** States the predictions (`predicted`); null when it would be the acquisition's model itself. */
+  private predictor: Predictor | null;
   private feasibility: Surrogate;
   private candidatePosterior: CandidatePosterior | null = null;
   private feasibilityPosterior: CandidatePosterior | null = null;
@@ -74,6 +79,7 @@ export class BayesPlanner extends BasePlanner {
     this.objective = config.objectives[0];
     this.sign = this.objective.direction === 'minimize' ? -1 : 1;
     this.surrogate = this.newSurrogate(null);
+    this.predictor = this.newPredictor(null);
     this.feasibility = feasibilitySurrogate(this.opts, this.cfg.seed, null);
     this.travel = travelCostOf(config.options);
   }
@@ -87,19 +93,48 @@ export class BayesPlanner extends BasePlanner {
     return new Surrogate({ kernel: o.kernel, refitEvery: o.refitEvery, refitFraction: this.activeLearning ? 0.25 : 0.025, fitSubsample: o.fitSubsample, minNoise: o.minNoise, standardize: true, seed: this.cfg.seed }, state);
   }
 
+  /**
+   * The model behind the stated predictions of a single-objective optimization: the same rows and
+   * refit schedule as the acquisition's model (whose unwarped fit it reuses), plus an output warp
+   * chosen by the marginal likelihood, a mixture over the noise level and the one-step-ahead
+   * recalibration (predictor.ts). The acquisition keeps its own model: the warp helps some benchmark
+   * problems and hurts others (Branin), so it does not decide where to measure.
+   * Target objectives and active learning keep stating their acquisition model's prediction.
+   */
+  private newPredictor(state: SurrogateState | null): Predictor | null {
+    const o = this.opts;
+    const optimizing = !this.activeLearning && this.objective.direction !== 'target';
+    const warp = o.outputWarp === 'auto';
+    if (!optimizing || !(warp || o.noiseMixture || o.recalibrate)) return null;
+    return new Predictor({ ...this.surrogate.opts, warp, marginalize: o.noiseMixture, recalibrate: o.recalibrate }, state, this.surrogate);
+  }
 
   /** Successful, non-excluded observations of the objective, oriented for maximization. */
   private rows(): TrainingRow[] {
+    return this.active().flatMap((o) => this.rowOf(o) ?? []);
+  }
+
+  private rowOf(o: Observation): TrainingRow | null {
     const name = this.objective.name;
-    const rows: TrainingRow[] = [];
-    for (const o of this.active()) {
-      const v = o.values?.[name];
-      const x = this.inputOf(o.point);
-      if (o.failed || v === undefined || !Number.isFinite(v) || !x) continue;
-      const y = this.objective.direction === 'target' ? v : this.sign * v;
-      rows.push({ id: o.id, x, y, noiseVar: o.noiseVar?.[name] });
+    const v = o.values?.[name];
+    const x = this.inputOf(o.point);
+    if (o.failed || v === undefined || !Number.isFinite(v) || !x) return null;
+    const y = this.objective.direction === 'target' ? v : this.sign * v;
+    return { id: o.id, x, y, noiseVar: o.noiseVar?.[name] };
+  }
+
+  /**
+   * New results are first checked against what the predictor says about them now (its
+   * one-step-ahead record, predictor.ts); before the first model there was no prediction to check.
+   */
+  override tell(observations: Observation[]): void {
+    if (this.predictor?.state) {
+      const known = new Set(this.observations.map((o) => o.id));
+      const added = observations.filter((o) => !known.has(o.id) && !this.excluded.has(o.id)).flatMap((o) => this.rowOf(o) ?? []);
+      const prior = this.rows();
+      if (added.length > 0 && prior.length >= 2) this.predictor.recordResiduals(prior, added);
     }
-    return rows;
+    super.tell(observations);
   }
 
   private feasibilityRows(): TrainingRow[] | null {
@@ -111,6 +146,7 @@ export class BayesPlanner extends BasePlanner {
     // Candidate caches are rebuilt here too, so the next ask only appends rows.
     if (rows.length >= 2) {
       const gp = this.surrogate.model(rows, true);
+      this.predictor?.model(rows, true);
       this.candidatePosterior?.sync(gp);
     }
     const f = this.feasibilityRows();
@@ -127,7 +163,7 @@ export class BayesPlanner extends BasePlanner {
     const gp = this.surrogate.model(rows);
     return points.map((point) => {
       const x = this.inputOf(point);
-      return x ? this.predictedAt(gp, x).predicted[this.objective.name] : { mean: Number.NaN, sd: Number.NaN };
+      return x ? this.predictedAt(gp, rows, x).predicted[this.objective.name] : { mean: Number.NaN, sd: Number.NaN };
     });
   }
 
@@ -142,7 +178,7 @@ export class BayesPlanner extends BasePlanner {
     let best = 0;
     for (let i = 1; i < rows.length; i++) if (score(i) > score(best)) best = i;
     const obs = this.active().find((o) => o.id === rows[best].id)!;
-    const { predicted } = this.predictedAt(gp, rows[best].x);
+    const { predicted } = this.predictedAt(gp, rows, rows[best].x);
     return {
       point: structuredClone(obs.point),
       predicted,
@@ -288,14 +324,16 @@ export class BayesPlanner extends BasePlanner {
   }
 
   /**
-   * `predicted` is what a measurement at x will read (Surrogate.measurement: latent plus noise,
-   * LOO-calibrated, own units): the calibration report checks measurements against this sd.
-   * `mean`/`sd` stay latent and standardized: they feed the acquisition split, which scores f.
+   * `predicted` is what a measurement at x will read (own units, latent plus noise): from the
+   * predictor when there is one (warp, noise mixture, one-step-ahead recalibration), else the
+   * acquisition model's Surrogate.measurement. The calibration report checks measurements against
+   * this sd. `mean`/`sd` stay latent and standardized from the acquisition model `gp`: they feed
+   * the acquisition split, which scores f.
    */
-  private predictedAt(gp: GaussianProcess, x: ArrayLike<number>): { predicted: Proposal['predicted']; mean: number; sd: number } {
+  private predictedAt(gp: GaussianProcess, rows: TrainingRow[], x: ArrayLike<number>): { predicted: Proposal['predicted']; mean: number; sd: number } {
     const post = gp.predict(x);
     const sigma = Math.sqrt(post.variance);
-    const own = this.surrogate.measurement(gp, post);
+    const own = this.predictor ? this.predictor.measurementAt(this.predictor.model(rows), x) : this.surrogate.measurement(gp, post);
     const mean = this.objective.direction === 'target' ? own.mean : this.sign * own.mean;
     return { predicted: { [this.objective.name]: { mean, sd: own.sd } }, mean: post.mean, sd: sigma };
   }
@@ -311,7 +349,7 @@ export class BayesPlanner extends BasePlanner {
   }
 
   private explain(point: Point, x: Float64Array, value: number, gp: GaussianProcess, rows: TrainingRow[], feasGp: GaussianProcess | null, utility: Utility, ctx: AskContext): Proposal {
-    const { predicted, mean, sd } = this.predictedAt(gp, x);
+    const { predicted, mean, sd } = this.predictedAt(gp, rows, x);
     let split: Pick<Explanation, 'exploitShare' | 'exploreShare'> = { exploitShare: 0, exploreShare: 1 };
     if (!this.activeLearning) {
       const typical = typicalPosterior(gp, this.candidates ? sampleOf(this.candidates.inputs, ctx.seed) : ctx.domain.sample(64, mixSeed(ctx.seed, 0x7e)));
@@ -335,20 +373,25 @@ export class BayesPlanner extends BasePlanner {
   }
 
   protected override saveInternals(): BayesInternals {
-    return { objective: structuredClone(this.surrogate.state), feasibility: structuredClone(this.feasibility.state) };
+    return { objective: structuredClone(this.surrogate.state), feasibility: structuredClone(this.feasibility.state), predictor: structuredClone(this.predictor?.state ?? null) };
   }
 
   protected override loadInternals(internals: unknown): void {
     const i = (internals ?? {}) as Partial<BayesInternals>;
     this.surrogate = this.newSurrogate(i.objective ?? null);
+    this.predictor = this.newPredictor(i.predictor ?? null);
     this.feasibility = feasibilitySurrogate(this.opts, this.cfg.seed, i.feasibility ?? null);
   }
 
   protected override onSpaceChanged(old: EncodedSpace): void {
     this.candidatePosterior = null;
     this.feasibilityPosterior = null;
-    for (const s of [this.surrogate, this.feasibility]) {
-      if (s.state && !this.candidates?.featureMode) s.state = { ...s.state, hyper: rescaleHyper(s.state.hyper, old, this.space) };
+    for (const s of [this.surrogate, this.feasibility, ...(this.predictor ? [this.predictor] : [])]) {
+      const st = s.state;
+      if (st && !this.candidates?.featureMode) {
+        const mixture = st.mixture?.map((c) => ({ ...c, hyper: rescaleHyper(c.hyper, old, this.space) }));
+        s.state = { ...st, hyper: rescaleHyper(st.hyper, old, this.space), ...(mixture ? { mixture } : {}) };
+      }
       s.invalidate();
     }
   }
