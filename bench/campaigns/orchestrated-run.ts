@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { LedgerEntry, World } from '@lab/simulations';
+import type { LedgerEntry, SimulatedLab, World } from '@lab/simulations';
 import { type Orchestrator, startOrchestrator } from '../../apps/orchestrator/src/bootstrap';
 import { benchLab } from '../support/bench-lab';
 import { startTwinsProcess } from '../support/twins-process';
@@ -39,13 +39,17 @@ export interface RunSpec {
  * process, on a throw-away database: what `lab run` does, with the twins' truth kept for scoring.
  */
 export async function runOrchestrated(spec: RunSpec): Promise<OrchestratedRun> {
+  return withOrchestratedRun(spec, async (record, _orchestrator, sim) => ({ ...record, world: sim.world }));
+}
+
+/** The same, with the lab still open afterwards for `inspect` (stored frames, the twins' world). */
+export async function withOrchestratedRun<T>(spec: RunSpec, inspect: (record: CampaignRecord, orchestrator: Orchestrator, sim: SimulatedLab) => Promise<T>): Promise<T> {
   const { lab, root, dir } = benchLab('bench-campaign', { timeScale: spec.timeScale, seed: spec.seed, world: spec.world });
   const orchestrator = await startOrchestrator({ lab, baseDir: root, http: false, simulationSeed: spec.seed });
   try {
     const sim = orchestrator.runtime.sim;
     if (!sim) throw new Error('the benchmark needs the digital twins (simulation.enabled)');
-    const record = await runCampaign(orchestrator, root, spec, () => sim.ledger());
-    return { ...record, world: sim.world };
+    return await inspect(await runCampaign(orchestrator, root, spec, () => sim.ledger()), orchestrator, sim);
   } finally {
     await orchestrator.close();
     rmSync(dir, { recursive: true, force: true });

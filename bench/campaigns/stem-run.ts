@@ -1,11 +1,11 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DataFrame, decodeDataFrame } from '@lab/drivers';
 import { type LedgerEntry, renderStemFrame, type Sample, type World } from '@lab/simulations';
 import type { Atom } from '@lab/vision';
-import { type Orchestrator, startOrchestrator } from '../../apps/orchestrator/src/bootstrap';
-import { ExperimentEntity, MeasurementEntity } from '../../apps/orchestrator/src/persistence/entities';
-import { benchLab } from '../support/bench-lab';
+import type { Orchestrator } from '../../apps/orchestrator/src/bootstrap';
+import { type ExperimentEntity, MeasurementEntity } from '../../apps/orchestrator/src/persistence/entities';
+import { type RunSpec, withOrchestratedRun } from './orchestrated-run';
 
 /** One STEM image as the model read it. */
 export interface ReadImage {
@@ -33,12 +33,7 @@ export interface StemCampaignRun {
   wallMs: number;
 }
 
-export interface StemRunSpec {
-  file: string;
-  seed: number;
-  world?: Record<string, unknown>;
-  timeScale: number;
-  edit?: (text: string) => string;
+export interface StemRunSpec extends RunSpec {
   /** Centres of the tiles the baselines image (the overview's grid). */
   tileCentres: { xNm: number; yNm: number }[];
   /** Dwell of the uniform high-dose scan the campaign is compared with (same field and pixels as its tiles). */
@@ -53,21 +48,10 @@ export interface StemRunSpec {
  * on the untouched sample and read by the same pipeline.
  */
 export async function runStemCampaign(spec: StemRunSpec): Promise<StemCampaignRun> {
-  const { lab, root, dir } = benchLab('bench-stem', { timeScale: spec.timeScale, seed: spec.seed, world: spec.world });
-  const orchestrator = await startOrchestrator({ lab, baseDir: root, http: false, simulationSeed: spec.seed });
-  try {
-    const sim = orchestrator.runtime.sim;
-    if (!sim) throw new Error('the benchmark needs the digital twins (simulation.enabled)');
-    const text = (spec.edit ?? ((t: string) => t))(readFileSync(join(root, spec.file), 'utf8'));
-    const row = await orchestrator.campaigns.create({ file: spec.file, text, seed: spec.seed });
-    const startedMs = Date.now();
-    await (await orchestrator.campaigns.start(row.id)).done;
-    const wallMs = Date.now() - startedMs;
-    const db = orchestrator.runtime.db;
-    const experiments = await db.getRepository(ExperimentEntity).find({ where: { campaignId: row.id }, order: { index: 'ASC' } });
-    const measurements = await db.getRepository(MeasurementEntity).findBy({ campaignId: row.id });
-    const scans = sim.ledger().filter((l) => l.idempotencyKey.startsWith(row.id) && l.action === 'scan' && l.status === 'succeeded');
-    const sampleId = String(sim.ledger().find((l) => l.idempotencyKey.startsWith(row.id) && l.action === 'synthesize')?.outputs?.sampleId ?? '');
+  return withOrchestratedRun(spec, async ({ summary, experiments, ledger, wallMs }, orchestrator, sim) => {
+    const measurements = await orchestrator.runtime.db.getRepository(MeasurementEntity).findBy({ campaignId: summary.campaignId });
+    const scans = ledger.filter((l) => l.action === 'scan' && l.status === 'succeeded');
+    const sampleId = String(ledger.find((l) => l.action === 'synthesize')?.outputs?.sampleId ?? '');
     const sample = sim.world.sample(sampleId);
     if (!sample) throw new Error(`no sample ${sampleId} in the twin world`);
     const images: ReadImage[] = [];
@@ -86,10 +70,7 @@ export async function runStemCampaign(spec: StemRunSpec): Promise<StemCampaignRu
     const reference = { ...tileScan, params: { ...tileScan.params, dwellUs: spec.referenceDwellUs }, outputs: { doseEPerA2: (Number(tileScan.outputs?.doseEPerA2) * spec.referenceDwellUs) / tileDwellUs } };
     const everyTileReference = spec.referenceDwellUs === tileDwellUs ? everyTile : await readEveryTile(orchestrator, sim.world, sample, reference, spec);
     return { world: sim.world, sample, experiments, overview, tiles, everyTile, everyTileReference, wallMs };
-  } finally {
-    await orchestrator.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function read(orchestrator: Orchestrator, frame: DataFrame, scan: LedgerEntry, exposuresBefore: number): Promise<ReadImage> {
