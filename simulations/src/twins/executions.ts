@@ -24,18 +24,28 @@ export interface Execution {
   readonly done: Promise<Outcome>;
 }
 
+/** How long a finished command is remembered: the protocol's 24 hours, and a margin. */
+export const RETENTION_MS = 25 * 3_600_000;
+
 /**
  * What an instrument remembers about commands: by idempotency key (so a key never runs twice) and
- * by cmdId (for cancel and query). Kept for the twin's lifetime, beyond the protocol's 24 hours.
+ * by cmdId (for cancel and query). A finished command is forgotten RETENTION_MS after it ended,
+ * with the data frames kept for its duplicates, so a twin that runs for weeks does not hold every
+ * image it ever took.
  */
 export class ExecutionBook {
   private readonly byKey = new Map<string, Execution>();
   private readonly byCmdId = new Map<string, Execution>();
   private readonly entries = new Map<Execution, { entry: LedgerEntry; settle: (outcome: Outcome) => void }>();
+  /** Finished executions, oldest end first. */
+  private readonly finished: { execution: Execution; endedAtMs: number }[] = [];
+  /** The cmdIds of duplicates that answer for an execution, besides its own. */
+  private readonly aliases = new Map<Execution, string[]>();
 
   constructor(
     private readonly instrumentId: string,
     private readonly ledger: Ledger,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The earlier execution a command repeats, if its key was seen (read-only actions always run afresh). */
@@ -50,9 +60,11 @@ export class ExecutionBook {
   /** A duplicate's cmdId answers for the execution it repeats. */
   alias(cmdId: string, execution: Execution): void {
     this.byCmdId.set(cmdId, execution);
+    this.aliases.set(execution, [...(this.aliases.get(execution) ?? []), cmdId]);
   }
 
   begin(command: CommandMsg): Execution {
+    this.forgetOld();
     let settle: (outcome: Outcome) => void = () => undefined;
     const done = new Promise<Outcome>((resolve) => (settle = resolve));
     const execution: Execution = { cmdId: command.cmdId, idempotencyKey: command.idempotencyKey, abort: new AbortController(), frames: [], done };
@@ -79,7 +91,22 @@ export class ExecutionBook {
     this.entries.delete(execution);
     Object.assign(record.entry, { status: outcome.status, outputs: outcome.outputs, errorCode: outcome.error?.code, finishedAtMs: outcome.finishedAtMs });
     this.ledger.finished(record.entry);
+    this.finished.push({ execution, endedAtMs: this.now() });
     record.settle(outcome);
+  }
+
+  /** Drop what ended more than RETENTION_MS ago: its key may run again, its cmdIds answer unknown. */
+  private forgetOld(): void {
+    const cutoff = this.now() - RETENTION_MS;
+    let n = 0;
+    while (n < this.finished.length && this.finished[n].endedAtMs < cutoff) n++;
+    if (n === 0) return;
+    for (const { execution } of this.finished.splice(0, n)) {
+      // A later command under the same key (a read-only action never shares one) is not this one's to drop.
+      if (this.byKey.get(execution.idempotencyKey) === execution) this.byKey.delete(execution.idempotencyKey);
+      for (const cmdId of [execution.cmdId, ...(this.aliases.get(execution) ?? [])]) if (this.byCmdId.get(cmdId) === execution) this.byCmdId.delete(cmdId);
+      this.aliases.delete(execution);
+    }
   }
 
   /** The `query` answer: running, a terminal status with its result, or unknown. */
