@@ -35,7 +35,7 @@ export function renderReport({ data, images, missingImages, assets, generatedAtM
   const landscape = pareto ?? map;
   const landscapeSection = landscape
     ? `<section id="${pareto ? 'pareto' : 'property-map'}"><h2>${pareto ? 'Pareto front' : 'Property map'}</h2><p class="note">${
-        pareto ? 'Every measured experiment; the non-dominated ones (no other experiment is better in both objectives) are joined.' : 'Measured experiments over the two inputs the model found most relevant, coloured by the measured value.'
+        pareto ? 'Every measured experiment; the non-dominated ones (no other experiment is better in both objectives) are joined.' : 'Measured experiments over the two parameters the model weighs most (for a campaign over candidate locations, where they are), coloured by the measured value.'
       }</p>${chartDiv(landscape)}</section>`
     : '';
   const sections = [
