@@ -161,9 +161,11 @@ export class BayesPlanner extends BasePlanner {
     const rows = this.rows();
     if (rows.length < 2) return null;
     const gp = this.surrogate.model(rows);
+    // Once for every point: a model map asks for thousands.
+    const stated = this.statedModel(rows);
     return points.map((point) => {
       const x = this.inputOf(point);
-      return x ? this.predictedAt(gp, rows, x).predicted[this.objective.name] : { mean: Number.NaN, sd: Number.NaN };
+      return x ? this.predictedAt(gp, stated, x).predicted[this.objective.name] : { mean: Number.NaN, sd: Number.NaN };
     });
   }
 
@@ -178,7 +180,7 @@ export class BayesPlanner extends BasePlanner {
     let best = 0;
     for (let i = 1; i < rows.length; i++) if (score(i) > score(best)) best = i;
     const obs = this.active().find((o) => o.id === rows[best].id)!;
-    const { predicted } = this.predictedAt(gp, rows, rows[best].x);
+    const { predicted } = this.predictedAt(gp, this.statedModel(rows), rows[best].x);
     return {
       point: structuredClone(obs.point),
       predicted,
@@ -330,12 +332,17 @@ export class BayesPlanner extends BasePlanner {
    * this sd. `mean`/`sd` stay latent and standardized from the acquisition model `gp`: they feed
    * the acquisition split, which scores f.
    */
-  private predictedAt(gp: GaussianProcess, rows: TrainingRow[], x: ArrayLike<number>): { predicted: Proposal['predicted']; mean: number; sd: number } {
+  private predictedAt(gp: GaussianProcess, stated: GaussianProcess | null, x: ArrayLike<number>): { predicted: Proposal['predicted']; mean: number; sd: number } {
     const post = gp.predict(x);
     const sigma = Math.sqrt(post.variance);
-    const own = this.predictor ? this.predictor.measurementAt(this.predictor.model(rows), x) : this.surrogate.measurement(gp, post);
+    const own = this.predictor && stated ? this.predictor.measurementAt(stated, x) : this.surrogate.measurement(gp, post);
     const mean = this.objective.direction === 'target' ? own.mean : this.sign * own.mean;
     return { predicted: { [this.objective.name]: { mean, sd: own.sd } }, mean: post.mean, sd: sigma };
+  }
+
+  /** The predictor's model on these rows, when stated predictions come from it. */
+  private statedModel(rows: TrainingRow[]): GaussianProcess | null {
+    return this.predictor?.model(rows) ?? null;
   }
 
   private describePrediction(predicted: Proposal['predicted']): string {
@@ -349,7 +356,7 @@ export class BayesPlanner extends BasePlanner {
   }
 
   private explain(point: Point, x: Float64Array, value: number, gp: GaussianProcess, rows: TrainingRow[], feasGp: GaussianProcess | null, utility: Utility, ctx: AskContext): Proposal {
-    const { predicted, mean, sd } = this.predictedAt(gp, rows, x);
+    const { predicted, mean, sd } = this.predictedAt(gp, this.statedModel(rows), x);
     let split: Pick<Explanation, 'exploitShare' | 'exploreShare'> = { exploitShare: 0, exploreShare: 1 };
     if (!this.activeLearning) {
       const typical = typicalPosterior(gp, this.candidates ? sampleOf(this.candidates.inputs, ctx.seed) : ctx.domain.sample(64, mixSeed(ctx.seed, 0x7e)));
